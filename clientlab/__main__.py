@@ -1,0 +1,5 @@
+"""`python -m clientlab ...`: see `clientlab.cli`."""
+
+from .cli import main
+
+raise SystemExit(main())

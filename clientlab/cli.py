@@ -1,0 +1,85 @@
+"""The command line: `python -m clientlab serve | load | grade | progress`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from .mock.controls import Behaviour
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .mock.server import serve
+
+    try:
+        behaviour = Behaviour().updated(
+            {
+                k: v
+                for k, v in {
+                    "latency_ms": args.latency_ms,
+                    "status": args.status,
+                    "fail_first": args.fail_first,
+                    "chunk_interval_ms": args.chunk_interval_ms,
+                }.items()
+                if v is not None
+            }
+        )
+    except Exception as exc:  # an APIErrorResponse from a bad value
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    def announce(info: dict[str, Any]) -> None:
+        scheme = "https" if args.tls else "http"
+        base = f"{scheme}://{info['host']}:{info['port']}/v1"
+        print(f"Client Lab mock OpenAI server on {base} (Ctrl+C to stop)")
+        print(f"  export OPENAI_BASE_URL={base} OPENAI_API_KEY=anything")
+        print(f"  stats: curl {base[:-3]}/_mock/stats    reset: curl -X POST {base[:-3]}/_mock/reset")
+        if info["ca_path"]:
+            print(f"  TLS: trust the throwaway CA in {info['ca_path']}, e.g.")
+            context = f"ssl.create_default_context(cafile='{info['ca_path']}')"
+            print(f"    OpenAI(http_client=DefaultHttpxClient(verify={context}))")
+        print(f"  behaviour defaults: {json.dumps(behaviour.to_dict())}", flush=True)
+
+    try:
+        serve(args.host, args.port, behaviour, args.tls, on_ready=announce, log_level=args.log_level)
+    except OSError as exc:
+        print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _load(rest: list[str]) -> int:
+    from .load import main as load_main
+
+    return load_main(rest)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m clientlab", description="Client Lab command line.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the mock OpenAI server in the foreground")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=0, help="0 (default) picks a free port")
+    serve.add_argument("--latency-ms", type=float, default=None, help="answer after this many ms")
+    serve.add_argument("--status", type=int, default=None, help="answer every request with this status")
+    serve.add_argument("--fail-first", type=int, default=None, help="fail the first N attempts of each request")
+    serve.add_argument("--chunk-interval-ms", type=float, default=None, help="pause between stream chunks")
+    serve.add_argument("--tls", action="store_true", help="serve HTTPS with a throwaway CA (trustme)")
+    serve.add_argument("--log-level", default="warning")
+    serve.set_defaults(func=_serve)
+
+    sub.add_parser("load", help="hey-like load generator (see `python -m clientlab load -h`)", add_help=False)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "load":
+        return _load(argv[1:])
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
