@@ -1,4 +1,4 @@
-"""The command line: `python -m clientlab serve | load | grade | progress`."""
+"""The command line: `python -m clientlab serve | load | grade | progress | stubs`."""
 
 from __future__ import annotations
 
@@ -58,6 +58,46 @@ def _load(rest: list[str]) -> int:
     return load_main(rest)
 
 
+def _grade(args: argparse.Namespace) -> int:
+    from .grading import EXERCISES, get_exercise, grade
+
+    try:
+        names = [get_exercise(args.exercise).id] if args.exercise else [e.id for e in EXERCISES]
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    if args.file and len(names) != 1:
+        print("error: --file needs an EXERCISE, e.g. python -m clientlab grade 01 --file my_answer.py", file=sys.stderr)
+        return 2
+    verdicts = [grade(name, args.file) for name in names]
+    if args.json:
+        data = [v.to_dict() for v in verdicts]
+        print(json.dumps(data[0] if len(data) == 1 else data, indent=2))
+    else:
+        print("\n\n".join(v.to_text() for v in verdicts))
+    return 0 if all(v.passed for v in verdicts) else 1
+
+
+def _progress(args: argparse.Namespace) -> int:
+    from .grading import progress_text
+
+    print(progress_text())
+    return 0
+
+
+def _stubs(args: argparse.Namespace) -> int:
+    from .grading import EXERCISES
+    from .grading.stubs import stub_diff, write_stubs
+
+    if args.write:
+        changed = write_stubs()
+        print("regenerated: " + (", ".join(changed) if changed else "nothing (all in sync)"))
+        return 0
+    diffs = [d for d in (stub_diff(e) for e in EXERCISES) if d]
+    print("".join(diffs) if diffs else "exercises/ matches solutions/")
+    return 1 if diffs else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m clientlab", description="Client Lab command line.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -72,6 +112,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls", action="store_true", help="serve HTTPS with a throwaway CA (trustme)")
     serve.add_argument("--log-level", default="warning")
     serve.set_defaults(func=_serve)
+
+    grade = sub.add_parser("grade", help="grade an exercise against a fresh mock server (exit 0 when it passes)")
+    grade.add_argument("exercise", nargs="?", help="ex02, 02 or 2 (default: all exercises)")
+    grade.add_argument("--file", help="grade this file instead of exercises/...")
+    grade.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    grade.set_defaults(func=_grade)
+
+    prog = sub.add_parser("progress", help="every exercise and its status")
+    prog.set_defaults(func=_progress)
+
+    stubs = sub.add_parser("stubs", help="maintainers: check (or --write) exercises/ against solutions/")
+    stubs.add_argument("--write", action="store_true", help="regenerate exercises/ (overwrites learners' work)")
+    stubs.set_defaults(func=_stubs)
 
     sub.add_parser("load", help="hey-like load generator (see `python -m clientlab load -h`)", add_help=False)
     return parser

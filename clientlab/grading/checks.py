@@ -1,0 +1,44 @@
+"""Checks and hints shared by the graders."""
+
+from __future__ import annotations
+
+from .learner import LearnerError, Outcome
+from .verdict import Verdict
+
+# Exception class name (or error kind) -> what to do about it, in the learner's terms.
+HINTS: dict[str, str] = {
+    "NotImplementedError": "The stub still raises NotImplementedError: replace the TODOs in {file} with your code.",
+    "APIConnectionError": "Your client could not reach the mock server. Create it with OpenAI() / AsyncOpenAI() and "
+    "no base_url or api_key arguments: the grader points OPENAI_BASE_URL and OPENAI_API_KEY at the mock.",
+    "APITimeoutError": "A request timed out: check the timeout you set (it must leave room for the mock's latency).",
+    "AuthenticationError": "The mock refused the request for lack of an API key: let OpenAI() read OPENAI_API_KEY.",
+    "OpenAIError": "The client could not be created: let OpenAI() read OPENAI_API_KEY and OPENAI_BASE_URL from the "
+    "environment instead of passing your own values.",
+    "syntax": "Python could not read {file}: fix the syntax error on the line shown.",
+    "import": "{file} failed while being imported: the error is in its module-level code.",
+    "missing": "Keep the function names the exercise defines: the grader calls them by name.",
+    "timeout": "Your code never finished. Common causes: a blocking call in async code, awaiting something that "
+    "never completes, or a connection pool too small for the work with no pool timeout.",
+    "crash": "Your code ended the Python process (sys.exit or os._exit?): return values instead.",
+}
+
+
+def hint_for(error: LearnerError, filename: str) -> str:
+    """The hint for an error: by exception class, then by kind."""
+    exc_name = error.message.split(":", 1)[0]
+    text = HINTS.get(exc_name) or HINTS.get(error.kind) or "Read the error above and the exercise's TODOs."
+    return text.format(file=filename)
+
+
+def check_ran(verdict: Verdict, outcome: Outcome, filename: str, extra_hints: dict[str, str] | None = None) -> bool:
+    """The first check of every grader: did the learner's code run to the end?"""
+    if outcome.ok:
+        return verdict.add("your code ran", True, f"{filename} imported and every call returned")
+    assert outcome.error is not None
+    error = outcome.error
+    hint = None
+    for needle, text in (extra_hints or {}).items():
+        if needle in error.message:
+            hint = text
+            break
+    return verdict.add("your code ran", False, error.describe(filename), hint or hint_for(error, filename))

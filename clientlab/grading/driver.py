@@ -1,0 +1,123 @@
+"""The child side of `learner.run_calls`: import the learner's file, make the calls, write JSON lines.
+
+Run as `python -m clientlab.grading.driver SPEC.json`. Each completed call appends `{"result": ...}` to
+the results file (objects that are not JSON are kept here for `$ref` and reported by type name); the
+first failure appends `{"error": {...}}` and stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import inspect
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+
+def main(spec_path: str) -> int:
+    spec = json.loads(Path(spec_path).read_text())
+    learner_file = Path(spec["file"])
+    results = Path(spec["results"])
+
+    def write(item: dict[str, Any]) -> None:
+        with results.open("a") as out:
+            out.write(json.dumps(item) + "\n")
+
+    try:
+        module = _import(learner_file)
+    except SyntaxError as exc:
+        write(
+            {
+                "error": {
+                    "kind": "syntax",
+                    "message": f"SyntaxError: {exc.msg}",
+                    "line": exc.lineno,
+                    "source": (exc.text or "").strip() or None,
+                }
+            }
+        )
+        return 1
+    except BaseException as exc:
+        write({"error": _describe(exc, learner_file, "import", None)})
+        return 1
+
+    objects: list[Any] = []
+    with asyncio.Runner() as runner:
+        for call in spec["calls"]:
+            name = call["fn"]
+            function = getattr(module, name, None)
+            if not callable(function):
+                write(
+                    {
+                        "error": {
+                            "kind": "missing",
+                            "message": f"{learner_file.name} has no function `{name}`",
+                            "call": name,
+                        }
+                    }
+                )
+                return 1
+            label = f"{name}(...)"
+            try:
+                args = [_decode(a, objects) for a in call["args"]]
+                kwargs = {k: _decode(v, objects) for k, v in call["kwargs"].items()}
+                value = function(*args, **kwargs)
+                if inspect.isawaitable(value):
+                    value = runner.run(_await(value))
+            except BaseException as exc:
+                write({"error": _describe(exc, learner_file, "exception", label)})
+                return 1
+            objects.append(value)
+            write({"result": _jsonable(value)})
+    return 0
+
+
+async def _await(value: Any) -> Any:
+    return await value
+
+
+def _import(path: Path) -> Any:
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _describe(exc: BaseException, learner_file: Path, kind: str, call: str | None) -> dict[str, Any]:
+    """The exception in one line, and the last line of the learner's file it passed through."""
+    line, source = None, None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if Path(frame.filename).resolve() == learner_file.resolve():
+            line, source = frame.lineno, (frame.line or "").strip() or None
+    message = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+    if len(message) > 300:
+        message = message[:297] + "..."
+    return {"kind": kind, "message": message, "call": call, "line": line, "source": source}
+
+
+def _decode(value: Any, objects: list[Any]) -> Any:
+    if isinstance(value, dict) and set(value) == {"$ref"}:
+        return objects[value["$ref"]]
+    if isinstance(value, list):
+        return [_decode(v, objects) for v in value]
+    if isinstance(value, dict):
+        return {k: _decode(v, objects) for k, v in value.items()}
+    return value
+
+
+def _jsonable(value: Any) -> Any:
+    try:
+        json.dumps(value)
+        return value
+    except (TypeError, ValueError):
+        return {"$object": f"{type(value).__module__}.{type(value).__qualname__}"}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1]))

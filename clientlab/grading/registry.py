@@ -1,0 +1,101 @@
+"""The one registry of exercises: it drives the CLI, the notebooks' grading cells, progress and the tests."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .verdict import Verdict
+
+
+def course_root() -> Path:
+    """The course checkout (CLIENTLAB_HOME overrides; the package is installed editable from it)."""
+    return Path(os.environ.get("CLIENTLAB_HOME") or Path(__file__).resolve().parents[2])
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One graded exercise: its lesson, the learner's file, the reference answer and the grader."""
+
+    id: str  # "ex01"
+    title: str
+    lesson: str  # notebook file name in notebooks/
+    filename: str  # same name in exercises/ and solutions/
+    grader: str  # "module:function" taking the file's Path and returning a Verdict
+    task: str  # one sentence: what the learner builds
+    time_limit: float  # seconds the whole grading may take
+
+    @property
+    def number(self) -> str:
+        return self.id.removeprefix("ex")
+
+    @property
+    def exercise_path(self) -> Path:
+        return course_root() / "exercises" / self.filename
+
+    @property
+    def solution_path(self) -> Path:
+        return course_root() / "solutions" / self.filename
+
+    @property
+    def lesson_path(self) -> Path:
+        return course_root() / "notebooks" / self.lesson
+
+    def grader_function(self) -> Callable[[Path], Verdict]:
+        module, _, name = self.grader.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+
+EXERCISES: tuple[Exercise, ...] = (
+    Exercise(
+        id="ex00",
+        title="First call",
+        lesson="00_start_here.ipynb",
+        filename="ex00_first_call.py",
+        grader="clientlab.graders.ex00:grade",
+        task="Make one chat completion with OpenAI() configured by the environment and return its text.",
+        time_limit=30,
+    ),
+    Exercise(
+        id="ex01",
+        title="One client per process",
+        lesson="01_one_client_per_process.ipynb",
+        filename="ex01_one_client.py",
+        grader="clientlab.graders.ex01:grade",
+        task="Serve many calls with one client; give the one quick call its own timeout with with_options.",
+        time_limit=40,
+    ),
+    Exercise(
+        id="ex02",
+        title="An async endpoint that does not block",
+        lesson="02_event_loop_trap.ipynb",
+        filename="ex02_async_endpoint.py",
+        grader="clientlab.graders.ex02:grade",
+        task="A FastAPI GET /chat using one AsyncOpenAI client, so 100 concurrent requests overlap.",
+        time_limit=60,
+    ),
+    Exercise(
+        id="ex03",
+        title="A client capped at K connections",
+        lesson="03_connection_limits.ipynb",
+        filename="ex03_connection_limits.py",
+        grader="clientlab.graders.ex03:grade",
+        task="Build an AsyncOpenAI capped at K connections with the SDK's defaults kept; run a batch through it.",
+        time_limit=40,
+    ),
+)
+
+
+def get_exercise(name: str) -> Exercise:
+    """Find an exercise by id or number: 'ex02', '02', '2' or 'EX2' all work."""
+    wanted = name.strip().lower().removeprefix("ex")
+    for exercise in EXERCISES:
+        if wanted.isdigit() and int(wanted) == int(exercise.number):
+            return exercise
+    known = ", ".join(e.id for e in EXERCISES)
+    raise KeyError(f"no exercise {name!r}; the exercises are {known}")
