@@ -123,7 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     prog.set_defaults(func=_progress)
 
     stubs = sub.add_parser("stubs", help="maintainers: check (or --write) exercises/ against solutions/")
-    stubs.add_argument("--write", action="store_true", help="regenerate exercises/ (overwrites learners' work)")
+    mode = stubs.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="compare only (the default)")
+    mode.add_argument("--write", action="store_true", help="regenerate exercises/ (overwrites learners' work)")
     stubs.set_defaults(func=_stubs)
 
     sub.add_parser("load", help="hey-like load generator (see `python -m clientlab load -h`)", add_help=False)
