@@ -1,0 +1,219 @@
+"""Grader of exercise 03: an AsyncOpenAI capped at K connections, SDK defaults kept, running a batch.
+
+The script: `make_client(5)`, two batches through it (the second shows whether the pool kept its
+connections alive), then `make_client(3)` and one batch (a cap written as a fixed number, or a semaphore
+in `answer_all`, gets caught there). The mock's latency makes every batch overlap fully, so the peak of
+requests in flight equals the cap exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..grading.checks import check_ran
+from ..grading.learner import Call, Outcome, Ref, run_calls
+from ..grading.registry import get_exercise
+from ..grading.verdict import Verdict
+from ..mock import MockServer, Record, answer_for
+
+LATENCY_MS = 100
+SDK_TIMEOUT = 600.0
+FIRST_K, FIRST_BATCH = 5, 10
+SECOND_K, SECOND_BATCH = 3, 6
+CHAT = "/v1/chat/completions"
+
+HINTS = {
+    "unexpected keyword argument 'limits'": "AsyncOpenAI has no limits= argument: limits go through http_client=. "
+    "Build openai.DefaultAsyncHttpxClient(limits=httpx2.Limits(max_connections=k, max_keepalive_connections=k)) "
+    "and pass it as AsyncOpenAI(http_client=...).",
+    "can't be used in 'await' expression": "You awaited a call of the sync OpenAI client: make_client must return "
+    "openai.AsyncOpenAI, whose calls are awaitable.",
+}
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One call of answer_all as the mock saw it."""
+
+    k: int
+    prompts: list[str]
+    records: list[Record]
+
+    @property
+    def peak(self) -> int:
+        events = sorted([(r.start, 1) for r in self.records] + [(r.end, -1) for r in self.records])
+        current = best = 0
+        for _, step in events:
+            current += step
+            best = max(best, current)
+        return best
+
+    @property
+    def connections(self) -> set[int]:
+        return {r.conn for r in self.records}
+
+
+def _prompts(tag: str, n: int) -> list[str]:
+    return [f"Batch {tag}, question {i + 1}: what does a connection pool do?" for i in range(n)]
+
+
+def grade(path: Path) -> Verdict:
+    ex = get_exercise("ex03")
+    verdict = Verdict(ex.id, ex.title, path.name)
+    plan = [(FIRST_K, _prompts("A", FIRST_BATCH)), (FIRST_K, _prompts("B", FIRST_BATCH))]
+    plan.append((SECOND_K, _prompts("C", SECOND_BATCH)))
+    calls = [
+        Call("make_client", [FIRST_K]),
+        Call("answer_all", [Ref(0), plan[0][1]]),
+        Call("answer_all", [Ref(0), plan[1][1]]),
+        Call("make_client", [SECOND_K]),
+        Call("answer_all", [Ref(3), plan[2][1]]),
+    ]
+    with MockServer(latency_ms=LATENCY_MS) as mock:
+        outcome = run_calls(path, calls, env=mock.env(), timeout=30)
+        stats = mock.stats()
+    if not check_ran(verdict, outcome, path.name, HINTS):
+        return verdict
+    records = sorted((r for r in stats.records if r.path == CHAT), key=lambda r: r.start)
+    wanted = sum(len(p) for _, p in plan)
+    if not verdict.add(
+        "the mock received one request per prompt",
+        len(records) == wanted,
+        f"3 batches of {len(plan[0][1])}, {len(plan[1][1])} and {len(plan[2][1])} prompts sent {len(records)} "
+        "chat completion request(s)",
+        "answer_all must send one client.chat.completions.create(...) per prompt, through the client it is given",
+    ):
+        return verdict
+    batches, start = [], 0
+    for k, prompts in plan:
+        batches.append(Batch(k, prompts, records[start : start + len(prompts)]))
+        start += len(prompts)
+    _check_answers(verdict, outcome, plan)
+    if not _check_async(verdict, records):
+        return verdict
+    _check_peak(verdict, batches, path)
+    _check_churn(verdict, batches)
+    _check_timeout(verdict, records)
+    return verdict
+
+
+def _check_answers(verdict: Verdict, outcome: Outcome, plan: list[tuple[int, list[str]]]) -> None:
+    returned = [outcome.results[1], outcome.results[2], outcome.results[4]]
+    for got, (_, prompts) in zip(returned, plan, strict=True):
+        expected = [answer_for(p) for p in prompts]
+        if isinstance(got, list) and got == expected:
+            continue
+        if isinstance(got, dict) and "$object" in got:
+            evidence = f"answer_all returned a {got['$object'].rsplit('.', 1)[-1]} object, not a list of texts"
+        elif not isinstance(got, list) or any(isinstance(g, dict) for g in got):
+            evidence = f"answer_all returned {str(got)[:80]!r}, not a list of texts"
+        elif sorted(got) == sorted(expected):
+            evidence = f"answer_all returned the right {len(got)} answers in another order than the prompts"
+        else:
+            first = next((i for i, (g, e) in enumerate(zip(got, expected, strict=False)) if g != e), len(expected))
+            shown = got[first] if first < len(got) else "nothing"
+            evidence = (
+                f"for prompt {first + 1} of {len(prompts)} it returned {shown!r}; "
+                f"the mock answered {expected[min(first, len(expected) - 1)]!r}"
+            )
+        verdict.add(
+            "answers are correct and in order",
+            False,
+            evidence,
+            "return [completion.choices[0].message.content, ...] in the order of prompts: asyncio.gather keeps it",
+        )
+        return
+    verdict.add("answers are correct and in order", True, f"all {sum(len(p) for _, p in plan)} answers matched")
+
+
+def _check_async(verdict: Verdict, records: list[Record]) -> bool:
+    sync = sum(not r.is_async for r in records)
+    return verdict.add(
+        "the async client is used",
+        sync == 0,
+        f"{len(records)} requests came from AsyncOpenAI"
+        if sync == 0
+        else f"{sync} of {len(records)} requests came from the sync OpenAI client (x-stainless-async: false)",
+        "make_client must return openai.AsyncOpenAI (with an async http client such as DefaultAsyncHttpxClient), "
+        "and answer_all must await its calls",
+    )
+
+
+def _check_peak(verdict: Verdict, batches: list[Batch], path: Path) -> None:
+    bad = [b for b in batches if b.peak != b.k]
+    seen = ", ".join(f"make_client({b.k}): {b.peak} of {len(b.prompts)}" for b in (batches[0], batches[2]))
+    if not bad:
+        verdict.add("peak in flight equals the cap", True, f"requests in flight at once, {seen}")
+        return
+    first = bad[0]
+    if all(b.peak == 1 for b in bad):
+        evidence = f"at most 1 request was in flight ({seen}): your batch ran one request at a time"
+        hint = "use asyncio.gather: start every prompt's call, then await them together; the pool caps them"
+    elif len(bad) == len(batches) and all(b.peak > b.k for b in bad):
+        evidence = f"make_client({first.k}) let {first.peak} requests run at once: the cap was not applied"
+        if "transport" in path.read_text():
+            hint = (
+                "you pass transport= as well as limits=: httpx2 then ignores limits= without a word (the pool "
+                "falls back to the transport's own 100). Drop transport=, or give the limits to the transport: "
+                "httpx2.AsyncHTTPTransport(limits=...)"
+            )
+        else:
+            hint = (
+                "the SDK's default pool allows 1000 connections: give AsyncOpenAI an http_client built with "
+                "httpx2.Limits(max_connections=k, max_keepalive_connections=k)"
+            )
+    else:
+        evidence = f"requests in flight at once, {seen}: the cap does not follow k"
+        hint = (
+            "build the limits from make_client's argument k (max_connections=k), not a fixed number, and let the "
+            "pool do the capping rather than a semaphore in answer_all"
+        )
+    verdict.add("peak in flight equals the cap", False, evidence, hint)
+
+
+def _check_churn(verdict: Verdict, batches: list[Batch]) -> None:
+    first, second, other = batches
+    opened = len(first.connections | second.connections)
+    fresh = len(second.connections - first.connections)
+    if fresh and opened > first.k:
+        verdict.add(
+            "connections are reused, not churned",
+            False,
+            f"make_client({first.k}) opened {opened} connections for 2 batches of {len(first.prompts)}: the second "
+            f"batch reused {len(second.connections & first.connections)} and had to open {fresh} new one(s)",
+            "keep-alive below the limit closes connections as they go idle (between batches on httpx2, even "
+            "within one on legacy httpx): set max_keepalive_connections=k, equal to max_connections",
+        )
+        return
+    over = [(b.k, n) for b, n in ((first, opened), (other, len(other.connections))) if n > b.k]
+    if over:
+        k, count = over[0]
+        verdict.add(
+            "connections are reused, not churned",
+            False,
+            f"make_client({k}) opened {count} connections: more than its cap of {k}",
+            "cap the pool at k connections: httpx2.Limits(max_connections=k, max_keepalive_connections=k)",
+        )
+        return
+    verdict.add(
+        "connections are reused, not churned",
+        True,
+        f"make_client({first.k}) opened {opened} connection(s) for 2 batches; make_client({other.k}) opened "
+        f"{len(other.connections)}",
+    )
+
+
+def _check_timeout(verdict: Verdict, records: list[Record]) -> None:
+    timeouts = sorted({r.read_timeout for r in records}, key=lambda t: (t is None, t or 0.0))
+    if timeouts == [SDK_TIMEOUT]:
+        verdict.add("the SDK's 600 s timeout is kept", True, "every request carried the SDK's 600 s read timeout")
+        return
+    shown = ", ".join("none (waits forever)" if t is None else f"{t:g} s" for t in timeouts)
+    verdict.add(
+        "the SDK's 600 s timeout is kept",
+        False,
+        f"requests carried a read timeout of {shown}: a timeout set on your http client replaces the SDK's 600 s",
+        "the SDK adopts an http client's timeout whenever it differs from httpx's default: leave timeout= out "
+        "(DefaultAsyncHttpxClient keeps the SDK's 600 s) or set it to httpx2.Timeout(600, connect=5.0)",
+    )
