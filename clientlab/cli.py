@@ -5,9 +5,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import fields
 from typing import Any
 
 from .mock.controls import Behaviour
+from .mock.errors import APIErrorResponse
+
+BEHAVIOUR_HELP = {
+    "latency_ms": "answer after this many ms",
+    "status": "answer every request with this HTTP status",
+    "fail_first": "fail the first N attempts of each request",
+    "fail_status": "the status of those failures (default 500)",
+    "retry_after": "send Retry-After: N (seconds) with errors",
+    "retry_after_ms": "send retry-after-ms: N with errors",
+    "stall": "accept requests and never answer",
+    "drop": "close connections without answering",
+    "chunk_interval_ms": "pause between stream chunks",
+}
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -15,19 +29,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     try:
         behaviour = Behaviour().updated(
-            {
-                k: v
-                for k, v in {
-                    "latency_ms": args.latency_ms,
-                    "status": args.status,
-                    "fail_first": args.fail_first,
-                    "chunk_interval_ms": args.chunk_interval_ms,
-                }.items()
-                if v is not None
-            }
+            {f.name: getattr(args, f.name) for f in fields(Behaviour) if getattr(args, f.name) is not None}
         )
-    except Exception as exc:  # an APIErrorResponse from a bad value
-        print(f"error: {exc}", file=sys.stderr)
+    except APIErrorResponse as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
         return 2
 
     def announce(info: dict[str, Any]) -> None:
@@ -105,10 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the mock OpenAI server in the foreground")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=0, help="0 (default) picks a free port")
-    serve.add_argument("--latency-ms", type=float, default=None, help="answer after this many ms")
-    serve.add_argument("--status", type=int, default=None, help="answer every request with this status")
-    serve.add_argument("--fail-first", type=int, default=None, help="fail the first N attempts of each request")
-    serve.add_argument("--chunk-interval-ms", type=float, default=None, help="pause between stream chunks")
+    for f in fields(Behaviour):  # every server-wide default of the mock, e.g. --latency-ms, --fail-first
+        flag = "--" + f.name.replace("_", "-")
+        if f.type == "bool":
+            serve.add_argument(flag, action="store_const", const=True, default=None, help=BEHAVIOUR_HELP[f.name])
+        else:
+            serve.add_argument(flag, default=None, metavar="N", help=BEHAVIOUR_HELP[f.name])
     serve.add_argument("--tls", action="store_true", help="serve HTTPS with a throwaway CA (trustme)")
     serve.add_argument("--log-level", default="warning")
     serve.set_defaults(func=_serve)

@@ -117,3 +117,37 @@ def test_cli_serve_prints_its_address_and_serves() -> None:
     finally:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=10) == 0
+
+
+def test_cli_serve_rejects_a_bad_setting_clearly() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "clientlab", "serve", "--latency-ms", "soon"], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 2 and "Invalid value 'soon' for mock setting latency_ms" in result.stderr
+
+
+def test_cli_serve_applies_every_behaviour_flag() -> None:
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "clientlab",
+            "serve",
+            "--fail-first",
+            "1",
+            "--fail-status",
+            "503",
+            "--retry-after-ms",
+            "10",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        base_url = proc.stdout.readline().split(" on ")[1].split()[0]  # type: ignore[union-attr]
+        openai.OpenAI(base_url=base_url, api_key="k").chat.completions.create(**ASK)
+        stats = httpx2.get(base_url.removesuffix("/v1") + "/_mock/stats").json()
+        assert [r["status"] for r in stats["records"]] == [503, 200]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
