@@ -1,9 +1,10 @@
-"""The command line: `python -m clientlab serve | load | grade | progress | stubs`."""
+"""The command line: `python -m clientlab lab | serve | load | grade | progress | stubs`."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import fields
 from typing import Any
@@ -55,6 +56,19 @@ def _serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _lab(rest: list[str]) -> int:
+    """Open JupyterLab on lesson 00, in this environment (never returns when it starts)."""
+    from .grading.registry import course_root
+
+    root = course_root()
+    command = [sys.executable, "-m", "jupyterlab", "notebooks/00_start_here.ipynb", f"--ServerApp.root_dir={root}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")  # containers and CI machines often run as root
+    os.chdir(root)
+    os.execv(sys.executable, command + rest)
+    return 0  # pragma: no cover
 
 
 def _load(rest: list[str]) -> int:
@@ -135,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--write", action="store_true", help="regenerate exercises/ (overwrites learners' work)")
     stubs.set_defaults(func=_stubs)
 
+    sub.add_parser("lab", help="open the course in JupyterLab (extra arguments go to jupyter lab)", add_help=False)
     sub.add_parser("load", help="hey-like load generator (see `python -m clientlab load -h`)", add_help=False)
     return parser
 
@@ -143,5 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "load":
         return _load(argv[1:])
+    if argv and argv[0] == "lab":
+        return _lab(argv[1:])
     args = build_parser().parse_args(argv)
     return int(args.func(args))
