@@ -162,24 +162,38 @@ _LG_KW = {"body": PAYLOAD, "headers": {"Authorization": HEADERS["Authorization"]
 
 def measure_throughput(
     load: Wrk | LoadGen, bare_url: str, mock_url: str, seconds: float, rounds: int, warmup: float
-) -> tuple[Burst, Burst]:
-    """Best of ``rounds`` interleaved runs per server, after a warm-up of each."""
+) -> tuple[list[Burst], list[Burst]]:
+    """``rounds`` interleaved runs per server (after a warm-up of each); returns all of them."""
     for url in (bare_url, mock_url):
         load.throughput(url, warmup)
     bare: list[Burst] = []
     mock: list[Burst] = []
-    for _ in range(rounds):
+    for i in range(rounds):
         bare.append(load.throughput(bare_url, seconds))
         mock.append(load.throughput(mock_url, seconds))
-    return max(bare, key=lambda b: b.rps), max(mock, key=lambda b: b.rps)
+        print(f"  round {i + 1}: bare {bare[-1].rps:,.0f} req/s, mock {mock[-1].rps:,.0f} req/s", flush=True)
+    return bare, mock
 
 
-def measure_latency() -> LoadResult:
-    """1000 requests at concurrency 100 against a mock answering after 200 ms."""
+def measure_latency(
+    n: int = 1000, concurrency: int = 100, warmup: int = 200
+) -> tuple[LoadResult, LoadResult, LoadResult]:
+    """``n`` requests at ``concurrency`` against a mock answering after 200 ms.
+
+    One closed-loop run of ``warmup + n`` requests: the first ``warmup`` (which include opening the
+    ``concurrency`` connections at once) are the warm-up; the measurement covers the ``n`` that
+    follow, over warm keep-alive connections. Returns the whole run, then latency-only results for
+    the ``n`` measured requests and for the cold first round.
+    """
     with MockServer(latency_ms=200) as m:
         url = m.base_url + "/chat/completions"
-        run_load(url, n=200, concurrency=100, method="POST", **_LG_KW)  # warm-up
-        return run_load(url, n=1000, concurrency=100, method="POST", **_LG_KW)
+        r = run_load(url, n=warmup + n, concurrency=concurrency, method="POST", **_LG_KW)
+
+    def latencies(indices: range) -> LoadResult:
+        lat = [r.ends[i] - r.starts[i] for i in indices if not math.isnan(r.starts[i])]
+        return LoadResult(n=len(indices), concurrency=concurrency, elapsed=math.nan, latencies=lat)
+
+    return r, latencies(range(warmup, warmup + n)), latencies(range(concurrency))
 
 
 def rss_mb(pid: int) -> float:
@@ -231,7 +245,7 @@ def machine_facts(wrk_path: str | None) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python bench/benchmark.py", description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per throughput run")
-    parser.add_argument("--rounds", type=int, default=2, help="throughput runs per server (best kept)")
+    parser.add_argument("--rounds", type=int, default=3, help="throughput runs per server (best kept)")
     parser.add_argument("--memory-requests", type=int, default=100_000)
     parser.add_argument("--quick", action="store_true", help="smoke run: 2 s x 1 round, 20,000 requests")
     args = parser.parse_args(argv)
@@ -245,12 +259,13 @@ def main(argv: list[str] | None = None) -> int:
         tool = f"wrk -t2 -c{CONCURRENCY}" if wrk_path else f"clientlab.load -c {CONCURRENCY}"
         print(f"throughput: {tool}, {args.rounds} x {args.duration:g} s per server ...", flush=True)
         with bare_server() as (bare_url, _), MockServer() as m:
-            bare, mock = measure_throughput(
+            bare_runs, mock_runs = measure_throughput(
                 load, bare_url + PATH, m.base_url + "/chat/completions", args.duration, args.rounds, warmup
             )
+            bare, mock = (max(runs, key=lambda b: b.rps) for runs in (bare_runs, mock_runs))
             stats = m.stats()
         print("latency: MockServer(latency_ms=200), n=1000, c=100 ...", flush=True)
-        lat = measure_latency()
+        lat_run, lat, cold = measure_latency()
         print(f"memory: {args.memory_requests:,} requests at c={CONCURRENCY} ...", flush=True)
         mem = measure_memory(load, args.memory_requests, mock.rps)
 
@@ -281,15 +296,21 @@ def main(argv: list[str] | None = None) -> int:
     if not wrk_path:
         print("- wrk not found: the course's load generator ran in this process and shares the cores")
         print("  with the server, so the throughput figures are a floor, bound by the client")
-    print(f"- throughput: best of {args.rounds} x {args.duration:g} s runs per server, after a warm-up")
+    runs = {name: ", ".join(f"{b.rps:,.0f}" for b in bs) for name, bs in (("bare", bare_runs), ("mock", mock_runs))}
+    print(
+        f"- throughput: best of {args.rounds} interleaved {args.duration:g} s runs per server, after a warm-up"
+        f" (bare: {runs['bare']}; mock: {runs['mock']} req/s)"
+    )
     print(
         f"- bare: {bare.requests:,} requests, {bare.bad} non-2xx/errors; mock: {mock.requests:,} requests,"
         f" {mock.bad} non-2xx/errors; mock stats: {stats.requests_total:,} requests,"
         f" {stats.connections_opened} connections opened, peak in flight {stats.peak_in_flight}"
     )
     print(
-        f"- latency: {lat.ok}/{lat.n} 2xx, min {lat.min * 1000:.1f} ms, mean {lat.mean * 1000:.1f} ms,"
-        f" p90 {lat.p90 * 1000:.1f} ms, max {lat.max * 1000:.1f} ms"
+        f"- latency: the last {lat.n} of {lat_run.n} requests ({lat_run.ok} 2xx, {lat_run.failed} failed), i.e."
+        f" after a warm-up over the same keep-alive connections: min {lat.min * 1000:.1f} ms, mean"
+        f" {lat.mean * 1000:.1f} ms, p90 {lat.p90 * 1000:.1f} ms, max {lat.max * 1000:.1f} ms; the cold first"
+        f" round, opening {cold.n} connections at once: p50 {cold.p50 * 1000:.1f} ms, max {cold.max * 1000:.1f} ms"
     )
     print(
         f"- memory: RSS {mem['start']:.1f} MB at start, {mem['before']:.1f} MB after a 2,000-request"
