@@ -113,7 +113,9 @@ class MockApp:
             if isinstance(body.get("model"), str):
                 record["model"] = body["model"]
             record["stream"] = body.get("stream") is True
-            attempt = _attempt_number(self.recorder, headers, method, path, body, record["retry_count"])
+            attempt = _attempt_number(
+                self.recorder, headers, method, path, body, record["retry_count"], behaviour.fail_first > 0
+            )
             record["attempt"] = attempt
             failing = attempt < behaviour.fail_first
             misbehave = failing or behaviour.fail_first == 0  # stall and drop hit only the failing attempts
@@ -572,18 +574,22 @@ def _attempt_number(
     path: str,
     body: dict[str, Any],
     retry_count: int | None,
+    needed: bool,
 ) -> int:
     """Which attempt of one logical request this is (0 for the first).
 
     openai 3.54 sends no Idempotency-Key (measured) but numbers its attempts in x-stainless-retry-count.
     A request carrying an Idempotency-Key (another client, or a learner's extra_headers) is grouped by the
-    key; one with neither (curl) by its method, path, body and client tag.
+    key; one with neither (curl) by its method, path, body and client tag, only when `needed` (fail_first
+    is set), as that fingerprint costs a serialisation of the body.
     """
     key = headers.get("idempotency-key")
     if key:
         return recorder.attempt_index("key:" + key)
     if retry_count is not None:
         return retry_count
+    if not needed:
+        return 0
     fingerprint = c.short_hash(method, path, json.dumps(body, sort_keys=True), headers.get("x-client-tag", ""))
     return recorder.attempt_index("body:" + fingerprint)
 
