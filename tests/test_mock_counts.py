@@ -185,3 +185,13 @@ def test_server_wide_defaults_from_the_constructor() -> None:
         client = openai.OpenAI(base_url=mock.base_url, api_key="k")
         client.chat.completions.create(**ASK)
         assert [r.status for r in mock.stats().records] == [500, 200]
+
+
+def test_fail_first_without_sdk_headers_groups_by_request_body(mock: MockServer) -> None:
+    """curl-style clients send no retry count: identical requests are attempts of one request."""
+    headers = {"Authorization": "Bearer k", "x-mock-fail-first": "1"}
+    first = httpx2.post(mock.base_url + "/chat/completions", headers=headers, json=ASK)
+    again = httpx2.post(mock.base_url + "/chat/completions", headers=headers, json=ASK)
+    other = httpx2.post(mock.base_url + "/chat/completions", headers=headers, json={**ASK, "model": "other"})
+    assert (first.status_code, again.status_code, other.status_code) == (500, 200, 500)
+    assert [r.attempt for r in mock.stats().records] == [0, 1, 0]
