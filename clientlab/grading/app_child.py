@@ -16,7 +16,6 @@ import logging
 import os
 import re
 import sys
-import threading
 import traceback
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from typing import Any
 import uvicorn
 
 from ..mock.server import bind_socket, run_until_stopped
+from ..procs import import_file, stop_when_parent_goes
 
 
 class _Captured(logging.Handler):
@@ -67,14 +67,7 @@ def load_app(target: str) -> tuple[Any, Path | None]:
         module = importlib.import_module(module_name)
         return getattr(module, attr, None), None
     path = Path(target).resolve()
-    sys.path.insert(0, str(path.parent))
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot import {path.name}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[path.stem] = module
-    spec.loader.exec_module(module)
-    return getattr(module, "app", None), path
+    return getattr(import_file(path), "app", None), path
 
 
 def describe(exc: BaseException, learner_file: Path | None, kind: str) -> dict[str, Any]:
@@ -116,7 +109,7 @@ def main(target: str, ready_fd: int) -> int:
     server = uvicorn.Server(config)
     captured = _Captured()
     logging.getLogger("uvicorn.error").addHandler(captured)  # after Config(), which resets uvicorn's logging
-    threading.Thread(target=_watch_parent, args=(server,), daemon=True).start()
+    stop_when_parent_goes(server, grace=2.0)
     info = {"port": sock.getsockname()[1], "pid": os.getpid()}
     try:
         asyncio.run(run_until_stopped(server, sock, lambda: report({"ready": info})))
@@ -127,16 +120,6 @@ def main(target: str, ready_fd: int) -> int:
             report({"error": describe(captured.exc or exc, learner_file, "startup")})
         return 1
     return 0
-
-
-def _watch_parent(server: uvicorn.Server) -> None:
-    try:
-        while sys.stdin.buffer.read(1024):
-            pass
-    except (OSError, ValueError):
-        pass
-    server.should_exit = True
-    threading.Timer(2.0, os._exit, args=(0,)).start()
 
 
 if __name__ == "__main__":

@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
+from ..procs import read_first_line
 from .learner import LearnerError
 
 
@@ -90,7 +89,7 @@ class AppServer:
         """Wait until a launched app accepts connections; raises AppServerError if it cannot."""
         assert self._proc is not None and self._ready_fd is not None, "launch() first"
         try:
-            line = _read_line(self._ready_fd, self._proc, self.startup_timeout)
+            line = read_first_line(self._ready_fd, self._proc, self.startup_timeout)
         finally:
             os.close(self._ready_fd)
             self._ready_fd = None
@@ -172,19 +171,3 @@ class AppServer:
 
     def __repr__(self) -> str:
         return f"AppServer({Path(self.target).name if self.is_file else self.target}, {self.url})"
-
-
-def _read_line(fd: int, proc: subprocess.Popen[bytes], timeout: float) -> str:
-    """One line from `fd`, or '' when the child exits or stays silent for `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    buffer = b""
-    while b"\n" not in buffer and time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.05)
-        if ready:
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                break
-            buffer += chunk
-        elif proc.poll() is not None:
-            break
-    return buffer.split(b"\n", 1)[0].decode(errors="replace")

@@ -8,13 +8,14 @@ first failure appends `{"error": {...}}` and stops.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import inspect
 import json
 import sys
 import traceback
 from pathlib import Path
 from typing import Any
+
+from ..procs import import_file
 
 
 def main(spec_path: str) -> int:
@@ -27,7 +28,7 @@ def main(spec_path: str) -> int:
             out.write(json.dumps(item) + "\n")
 
     try:
-        module = _import(learner_file)
+        module = import_file(learner_file)
     except SyntaxError as exc:
         write(
             {
@@ -77,16 +78,6 @@ def main(spec_path: str) -> int:
 
 async def _await(value: Any) -> Any:
     return await value
-
-
-def _import(path: Path) -> Any:
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[path.stem] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _describe(exc: BaseException, learner_file: Path, kind: str, call: str | None) -> dict[str, Any]:

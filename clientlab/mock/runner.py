@@ -10,17 +10,16 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import select
 import ssl
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 import weakref
 from typing import Any, Literal
 
+from ..procs import read_first_line
 from .app import MockApp
 from .controls import Behaviour
 from .recorder import Recorder
@@ -147,7 +146,8 @@ class MockServer:
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         self._proc = proc
-        line = _read_line(proc, self.startup_timeout)
+        assert proc.stdout is not None
+        line = read_first_line(proc.stdout.fileno(), proc, self.startup_timeout)
         try:
             info = json.loads(line)["ready"]
         except (ValueError, KeyError, TypeError):
@@ -236,24 +236,6 @@ class MockServer:
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"
         return f"MockServer({self.url}, mode={self.mode!r}, {state})"
-
-
-def _read_line(proc: subprocess.Popen[bytes], timeout: float) -> str:
-    """The child's first stdout line, or '' if it exits or stays silent for `timeout` seconds."""
-    assert proc.stdout is not None
-    deadline = time.monotonic() + timeout
-    buffer = b""
-    fd = proc.stdout.fileno()
-    while b"\n" not in buffer and time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.05)
-        if ready:
-            chunk = os.read(fd, 4096)
-            if not chunk:
-                break
-            buffer += chunk
-        elif proc.poll() is not None:
-            break
-    return buffer.split(b"\n", 1)[0].decode(errors="replace")
 
 
 def _drain(stream: Any) -> None:

@@ -13,12 +13,12 @@ import json
 import os
 import socket
 import sys
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import uvicorn
 
+from ..procs import stop_when_parent_goes
 from .app import MockApp
 from .controls import Behaviour
 from .protocol import recording_protocol
@@ -89,7 +89,7 @@ def serve(
     sock = bind_socket(host, port)
     server = build_server(app, tls_files, log_level)
     if watch_parent:
-        threading.Thread(target=_watch_parent, args=(server,), daemon=True).start()
+        stop_when_parent_goes(server)
     info = {
         "host": host,
         "port": sock.getsockname()[1],
@@ -98,17 +98,6 @@ def serve(
     }
     with asyncio.Runner(loop_factory=_loop_factory()) as runner:
         runner.run(run_until_stopped(server, sock, lambda: on_ready(info) if on_ready else None))
-
-
-def _watch_parent(server: uvicorn.Server) -> None:
-    """Stop when the parent closes our stdin (it exited, was killed, or asked us to stop)."""
-    try:
-        while sys.stdin.buffer.read(1024):
-            pass
-    except (OSError, ValueError):
-        pass
-    server.should_exit = True
-    threading.Timer(3.0, os._exit, args=(0,)).start()  # stalled connections must not keep us alive
 
 
 def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
