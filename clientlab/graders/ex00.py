@@ -17,7 +17,7 @@ def grade(path: Path) -> Verdict:
     ex = get_exercise("ex00")
     verdict = Verdict(ex.id, ex.title, path.name)
     with MockServer() as mock:
-        outcome = run_calls(path, [Call("first_call", [p]) for p in PROMPTS], env=mock.env(), timeout=20)
+        outcome = run_calls(path, [Call("first_call", [p]) for p in PROMPTS], env=mock.env(), timeout=ex.time_limit)
         stats = mock.stats()
     if not check_ran(verdict, outcome, path.name):
         return verdict

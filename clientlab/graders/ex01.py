@@ -29,7 +29,7 @@ def grade(path: Path) -> Verdict:
     verdict = Verdict(ex.id, ex.title, path.name)
     script = questions()
     with MockServer() as mock:
-        outcome = run_calls(path, [Call(fn, [q]) for fn, q in script], env=mock.env(), timeout=25)
+        outcome = run_calls(path, [Call(fn, [q]) for fn, q in script], env=mock.env(), timeout=ex.time_limit)
         stats = mock.stats()
     if not check_ran(verdict, outcome, path.name):
         return verdict

@@ -64,7 +64,7 @@ def grade(path: Path) -> Verdict:
     ex = get_exercise("ex02")
     verdict = Verdict(ex.id, ex.title, path.name)
     with MockServer(latency_ms=PROBE_LATENCY_MS) as mock:
-        server = AppServer(path, env=mock.env())
+        server = AppServer(path, env=mock.env(), startup_timeout=ex.time_limit)
         try:
             server.start()
         except AppServerError as exc:

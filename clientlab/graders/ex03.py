@@ -71,7 +71,7 @@ def grade(path: Path) -> Verdict:
         Call("answer_all", [Ref(3), plan[2][1]]),
     ]
     with MockServer(latency_ms=LATENCY_MS) as mock:
-        outcome = run_calls(path, calls, env=mock.env(), timeout=30)
+        outcome = run_calls(path, calls, env=mock.env(), timeout=ex.time_limit)
         stats = mock.stats()
     if not check_ran(verdict, outcome, path.name, HINTS):
         return verdict

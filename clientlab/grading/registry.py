@@ -28,7 +28,7 @@ class Exercise:
     filename: str  # same name in exercises/ and solutions/
     grader: str  # "module:function" taking the file's Path and returning a Verdict
     task: str  # one sentence: what the learner builds
-    time_limit: float  # seconds the whole grading may take
+    time_limit: float  # seconds the learner's code may run (an app: take to start) before it is stopped
 
     @property
     def number(self) -> str:
@@ -59,7 +59,7 @@ EXERCISES: tuple[Exercise, ...] = (
         filename="ex00_first_call.py",
         grader="clientlab.graders.ex00:grade",
         task="Make one chat completion with OpenAI() configured by the environment and return its text.",
-        time_limit=30,
+        time_limit=20,
     ),
     Exercise(
         id="ex01",
@@ -68,7 +68,7 @@ EXERCISES: tuple[Exercise, ...] = (
         filename="ex01_one_client.py",
         grader="clientlab.graders.ex01:grade",
         task="Serve many calls with one client; give the one quick call its own timeout with with_options.",
-        time_limit=40,
+        time_limit=25,
     ),
     Exercise(
         id="ex02",
@@ -77,7 +77,7 @@ EXERCISES: tuple[Exercise, ...] = (
         filename="ex02_async_endpoint.py",
         grader="clientlab.graders.ex02:grade",
         task="A FastAPI GET /chat using one AsyncOpenAI client, so 100 concurrent requests overlap.",
-        time_limit=60,
+        time_limit=20,
     ),
     Exercise(
         id="ex03",
@@ -86,7 +86,7 @@ EXERCISES: tuple[Exercise, ...] = (
         filename="ex03_connection_limits.py",
         grader="clientlab.graders.ex03:grade",
         task="Build an AsyncOpenAI capped at K connections with the SDK's defaults kept; run a batch through it.",
-        time_limit=40,
+        time_limit=30,
     ),
 )
 

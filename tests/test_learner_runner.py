@@ -1,0 +1,84 @@
+"""The sandbox that runs a learner's file: results, and a readable error for every way code can go wrong."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from clientlab.grading.learner import Call, Ref, run_calls
+
+
+def learner_file(tmp_path: Path, source: str) -> Path:
+    path = tmp_path / "answer.py"
+    path.write_text(source)
+    return path
+
+
+def test_calls_share_one_module_and_one_event_loop(tmp_path: Path) -> None:
+    path = learner_file(
+        tmp_path,
+        """
+import asyncio
+calls = []
+
+def make(k):
+    return {"k": k, "loop": None}
+
+async def use(box, n):
+    loop = id(asyncio.get_running_loop())
+    box["loop"] = box["loop"] or loop
+    calls.append(n)
+    return [box["k"] * n, box["loop"] == loop, len(calls)]
+""",
+    )
+    outcome = run_calls(path, [Call("make", [3]), Call("use", [Ref(0), 2]), Call("use", [Ref(0), 5])], timeout=20)
+    assert outcome.ok, outcome.error
+    assert outcome.results[1:] == [[6, True, 1], [15, True, 2]]
+
+
+def test_non_json_results_are_reported_by_type(tmp_path: Path) -> None:
+    path = learner_file(tmp_path, "import decimal\ndef f():\n    return decimal.Decimal(1)\n")
+    assert run_calls(path, [Call("f")], timeout=20).results == [{"$object": "decimal.Decimal"}]
+
+
+def test_an_exception_names_the_call_and_the_learners_line(tmp_path: Path) -> None:
+    path = learner_file(tmp_path, "def ok():\n    return 1\n\ndef boom(x):\n    return x / 0\n")
+    outcome = run_calls(path, [Call("ok"), Call("boom", [1])], timeout=20)
+    assert outcome.results == [1]
+    error = outcome.error
+    assert error is not None and error.kind == "exception" and error.call == "boom(...)"
+    assert error.message == "ZeroDivisionError: division by zero" and error.line == 5
+    assert "line 5 of answer.py: `return x / 0`" in error.describe("answer.py")
+
+
+def test_a_syntax_error_is_located(tmp_path: Path) -> None:
+    outcome = run_calls(learner_file(tmp_path, "def f(:\n    pass\n"), [Call("f")], timeout=20)
+    assert outcome.error is not None and outcome.error.kind == "syntax" and outcome.error.line == 1
+
+
+def test_an_error_at_import_and_a_missing_function(tmp_path: Path) -> None:
+    broken = run_calls(learner_file(tmp_path, "import not_a_module_anywhere\n"), [Call("f")], timeout=20)
+    assert broken.error is not None and broken.error.kind == "import"
+    assert "ModuleNotFoundError" in broken.error.message
+    missing = run_calls(learner_file(tmp_path, "def g():\n    pass\n"), [Call("f")], timeout=20)
+    assert missing.error is not None and missing.error.kind == "missing" and "no function `f`" in missing.error.message
+
+
+def test_a_hang_gets_a_verdict_within_the_time_limit(tmp_path: Path) -> None:
+    path = learner_file(tmp_path, "import asyncio\nasync def f():\n    await asyncio.Event().wait()\n")
+    started = time.monotonic()
+    outcome = run_calls(path, [Call("f")], timeout=1.5)
+    assert time.monotonic() - started < 6
+    assert outcome.error is not None and outcome.error.kind == "timeout" and outcome.error.call == "f"
+    assert "did not finish within 1.5 s" in outcome.error.message
+
+
+def test_a_process_exit_is_reported_as_a_crash(tmp_path: Path) -> None:
+    outcome = run_calls(learner_file(tmp_path, "import os\ndef f():\n    os._exit(3)\n"), [Call("f")], timeout=20)
+    assert outcome.error is not None and outcome.error.kind == "crash" and "exit status 3" in outcome.error.message
+
+
+def test_the_learners_prints_are_kept_but_never_mixed_with_results(tmp_path: Path) -> None:
+    path = learner_file(tmp_path, 'def f():\n    print("{\\"result\\": 99}")\n    return 1\n')
+    outcome = run_calls(path, [Call("f")], timeout=20)
+    assert outcome.results == [1] and '{"result": 99}' in outcome.output
