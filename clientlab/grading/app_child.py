@@ -16,7 +16,6 @@ import logging
 import os
 import re
 import sys
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ import uvicorn
 
 from ..mock.server import bind_socket, run_until_stopped
 from ..procs import import_file, stop_when_parent_goes
+from .learner import describe_exception
 
 
 class _Captured(logging.Handler):
@@ -42,7 +42,7 @@ class _Captured(logging.Handler):
 
 
 def describe_text(traceback_text: str, learner_file: Path | None, kind: str) -> dict[str, Any]:
-    """Like `describe`, from a formatted traceback: its last exception line and the learner's last line."""
+    """Like `describe_exception`, from a formatted traceback: its last exception line and the learner's last line."""
     lines = traceback_text.splitlines()
     message = next((x.strip() for x in reversed(lines) if x and not x.startswith((" ", "\t"))), "")
     line, source = None, None
@@ -70,18 +70,6 @@ def load_app(target: str) -> tuple[Any, Path | None]:
     return getattr(import_file(path), "app", None), path
 
 
-def describe(exc: BaseException, learner_file: Path | None, kind: str) -> dict[str, Any]:
-    """The exception in one line, and the last line of the learner's file it passed through."""
-    if isinstance(exc, SyntaxError) and learner_file and exc.filename == str(learner_file):
-        return {"kind": "syntax", "message": f"SyntaxError: {exc.msg}", "line": exc.lineno, "source": exc.text}
-    line, source = None, None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if learner_file and Path(frame.filename).resolve() == learner_file:
-            line, source = frame.lineno, (frame.line or "").strip() or None
-    message = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
-    return {"kind": kind, "message": message[:300], "line": line, "source": source}
-
-
 def main(target: str, ready_fd: int) -> int:
     def report(item: dict[str, Any]) -> None:
         os.write(ready_fd, (json.dumps(item) + "\n").encode())
@@ -90,7 +78,7 @@ def main(target: str, ready_fd: int) -> int:
         app, learner_file = load_app(target)
     except BaseException as exc:
         path = None if ":" in target and not target.endswith(".py") else Path(target).resolve()
-        report({"error": describe(exc, path, "import")})
+        report({"error": describe_exception(exc, path, "import")})
         return 1
     if app is None or not callable(app):
         found = "has no `app`" if app is None else f"has an `app` that is a {type(app).__name__}, not an ASGI app"
@@ -117,7 +105,7 @@ def main(target: str, ready_fd: int) -> int:
         if captured.text:
             report({"error": describe_text(captured.text, learner_file, "startup")})
         else:
-            report({"error": describe(captured.exc or exc, learner_file, "startup")})
+            report({"error": describe_exception(captured.exc or exc, learner_file, "startup")})
         return 1
     return 0
 

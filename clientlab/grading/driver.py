@@ -11,11 +11,11 @@ import asyncio
 import inspect
 import json
 import sys
-import traceback
 from pathlib import Path
 from typing import Any
 
 from ..procs import import_file
+from .learner import describe_exception
 
 
 def main(spec_path: str) -> int:
@@ -29,20 +29,8 @@ def main(spec_path: str) -> int:
 
     try:
         module = import_file(learner_file)
-    except SyntaxError as exc:
-        write(
-            {
-                "error": {
-                    "kind": "syntax",
-                    "message": f"SyntaxError: {exc.msg}",
-                    "line": exc.lineno,
-                    "source": (exc.text or "").strip() or None,
-                }
-            }
-        )
-        return 1
     except BaseException as exc:
-        write({"error": _describe(exc, learner_file, "import", None)})
+        write({"error": describe_exception(exc, learner_file, "import")})
         return 1
 
     objects: list[Any] = []
@@ -69,7 +57,7 @@ def main(spec_path: str) -> int:
                 if inspect.isawaitable(value):
                     value = runner.run(_await(value))
             except BaseException as exc:
-                write({"error": _describe(exc, learner_file, "exception", label)})
+                write({"error": describe_exception(exc, learner_file, "exception", label)})
                 return 1
             objects.append(value)
             write({"result": _jsonable(value)})
@@ -78,18 +66,6 @@ def main(spec_path: str) -> int:
 
 async def _await(value: Any) -> Any:
     return await value
-
-
-def _describe(exc: BaseException, learner_file: Path, kind: str, call: str | None) -> dict[str, Any]:
-    """The exception in one line, and the last line of the learner's file it passed through."""
-    line, source = None, None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if Path(frame.filename).resolve() == learner_file.resolve():
-            line, source = frame.lineno, (frame.line or "").strip() or None
-    message = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
-    if len(message) > 300:
-        message = message[:297] + "..."
-    return {"kind": kind, "message": message, "call": call, "line": line, "source": source}
 
 
 def _decode(value: Any, objects: list[Any]) -> Any:

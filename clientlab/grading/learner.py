@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,6 +121,31 @@ def run_calls(path: Path, calls: list[Call], *, env: dict[str, str] | None = Non
         error = LearnerError("crash", f"the process ended unexpectedly (exit status {proc.returncode})")
     text = output.decode(errors="replace")
     return Outcome(results, error, text[-4000:])
+
+
+def describe_exception(
+    exc: BaseException, learner_file: Path | None, kind: str, call: str | None = None
+) -> dict[str, Any]:
+    """A `LearnerError` as JSON-able data: the exception in one line, and the last line of the learner's
+    file it passed through (a SyntaxError in that file: the line Python could not read)."""
+    learner = learner_file.resolve() if learner_file else None
+    if isinstance(exc, SyntaxError) and learner and exc.filename and Path(exc.filename).resolve() == learner:
+        source = (exc.text or "").strip() or None
+        return {
+            "kind": "syntax",
+            "message": f"SyntaxError: {exc.msg}",
+            "call": call,
+            "line": exc.lineno,
+            "source": source,
+        }
+    line, source = None, None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if learner and Path(frame.filename).resolve() == learner:
+            line, source = frame.lineno, (frame.line or "").strip() or None
+    message = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+    if len(message) > 300:
+        message = message[:297] + "..."
+    return {"kind": kind, "message": message, "call": call, "line": line, "source": source}
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
