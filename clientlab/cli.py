@@ -1,4 +1,4 @@
-"""The command line: `python -m clientlab lab | serve | load | grade | progress | stubs`."""
+"""The command line: `python -m clientlab lab | serve | load | grade | check | progress | stubs`."""
 
 from __future__ import annotations
 
@@ -94,7 +94,35 @@ def _grade(args: argparse.Namespace) -> int:
         print(json.dumps(data[0] if len(data) == 1 else data, indent=2))
     else:
         print("\n\n".join(v.to_text() for v in verdicts))
+    if any(v.error is not None for v in verdicts):
+        return 3
     return 0 if all(v.passed for v in verdicts) else 1
+
+
+def _check(args: argparse.Namespace) -> int:
+    """Maintainers: prove every grader (stub fails, solution passes, every answer gets its verdict)."""
+    from .grading import get_exercise
+    from .grading.proofs import cases, run
+
+    try:
+        chosen = [get_exercise(name) for name in args.exercises] or None
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    failures = 0
+    todo = cases(chosen)
+    for number, case in enumerate(todo, 1):
+        result = run(case)
+        mark = "ok  " if result.ok else "FAIL"
+        status = result.verdict.status.value
+        print(f"[{number:>3}/{len(todo)}] {mark} {case.label:<40} {status:<16}{result.seconds:5.1f} s")
+        if not result.ok:
+            failures += 1
+            print("       " + (result.problem or ""))
+            if args.verbose:
+                print("       " + result.verdict.to_text().replace("\n", "\n       "))
+    print(f"\n{len(todo) - failures} passed, {failures} failed")
+    return 1 if failures else 0
 
 
 def _progress(args: argparse.Namespace) -> int:
@@ -106,15 +134,20 @@ def _progress(args: argparse.Namespace) -> int:
 
 def _stubs(args: argparse.Namespace) -> int:
     from .grading import EXERCISES
-    from .grading.stubs import stub_diff, write_stubs
+    from .grading.stubs import stub_diff, stub_state, write_stubs
 
     if args.write:
         changed = write_stubs()
         print("regenerated: " + (", ".join(changed) if changed else "nothing (all in sync)"))
         return 0
-    diffs = [d for d in (stub_diff(e) for e in EXERCISES) if d]
-    print("".join(diffs) if diffs else "exercises/ matches solutions/")
-    return 1 if diffs else 0
+    problems = 0
+    for exercise in (e for e in EXERCISES if e.solution_path.exists()):
+        state = stub_state(exercise)
+        print(f"{exercise.id}: exercises/{exercise.filename}: {state}")
+        if state in ("stale stub", "unrecorded"):
+            problems += 1
+            print(stub_diff(exercise) or "  (run: python -m clientlab stubs --write)")
+    return 1 if problems else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -134,11 +167,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="warning")
     serve.set_defaults(func=_serve)
 
-    grade = sub.add_parser("grade", help="grade an exercise against a fresh mock server (exit 0 when it passes)")
+    grade = sub.add_parser(
+        "grade", help="grade an exercise against a fresh mock server (exit 0 passed, 1 not yet, 3 could not grade)"
+    )
     grade.add_argument("exercise", nargs="?", help="ex02, 02 or 2 (default: all exercises)")
     grade.add_argument("--file", help="grade this file instead of exercises/...")
     grade.add_argument("--json", action="store_true", help="print the verdict as JSON")
     grade.set_defaults(func=_grade)
+
+    check = sub.add_parser("check", help="maintainers: prove the graders (stubs fail, solutions pass, answers)")
+    check.add_argument("exercises", nargs="*", help="ex02, 02 or 2 (default: every exercise)")
+    check.add_argument("-v", "--verbose", action="store_true", help="print the verdict of every failed proof")
+    check.set_defaults(func=_check)
 
     prog = sub.add_parser("progress", help="every exercise and its status")
     prog.set_defaults(func=_progress)

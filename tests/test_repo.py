@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from clientlab.grading import EXERCISES, Exercise
-from clientlab.notebook_build import parse_source
+from clientlab.notebook_build import IGNORE_OUTPUT, is_grading_cell, parse_source
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -21,8 +21,17 @@ MACHINE_PATH = re.compile(r"(/home/|/Users/|/root/|/tmp/|/work/)[^\s\"']+")
 
 
 def test_ruff_is_clean() -> None:
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", str(ROOT)],
-                            capture_output=True, text=True)
+    """The course's own code; exercises/ holds the learner's answers, which are theirs to style."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", str(ROOT)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_is_clean() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "--no-cache", str(ROOT)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -56,7 +65,17 @@ def test_notebook_matches_its_source(notebook: Path) -> None:
 
 
 @pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.lesson_path.exists()], ids=lambda e: e.id)
-def test_lesson_ends_by_grading_its_exercise(exercise: Exercise) -> None:
+def test_lesson_ends_by_grading_its_exercise_and_shows_the_stubs_verdict(exercise: Exercise) -> None:
+    """The committed notebook shows what a learner sees first (the stub is not passed yet); nbval runs the
+    grading cell without comparing its output, so a fork with the exercise solved stays green."""
     cells = json.loads(exercise.lesson_path.read_text())["cells"]
-    code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
-    assert any(f'grade("{exercise.id}")' in c for c in code[-3:]), f"{exercise.lesson} must end by grading"
+    code = [c for c in cells if c["cell_type"] == "code"]
+    grading = [c for c in code[-3:] if f'grade("{exercise.id}")' in "".join(c["source"])]
+    assert grading, f"{exercise.lesson} must end by grading"
+    cell = grading[0]
+    assert IGNORE_OUTPUT in cell["metadata"].get("tags", []), "rebuild: the grading cell lacks its nbval tag"
+    shown = json.dumps(cell["outputs"])
+    assert "not yet" in shown and f"{exercise.id} " in shown, "the committed output must be the stub's verdict"
+    for other in cells:
+        if other is not cell and other["cell_type"] == "code":
+            assert not is_grading_cell("".join(other["source"])) or IGNORE_OUTPUT in other["metadata"].get("tags", [])

@@ -3,19 +3,17 @@ call carries a 5 s read timeout, set with `with_options`."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ..grading.checks import check_ran
-from ..grading.learner import Call, run_calls
-from ..grading.registry import get_exercise
+from ..grading.checks import check_model, model_records
+from ..grading.harness import Grading
+from ..grading.learner import Call
 from ..grading.verdict import Verdict
-from ..mock import MockServer, Record, Stats, answer_for
+from ..mock import Record, Stats, answer_for
 
 ASKS = 20
 QUICK_AT = 10  # ask_quick is the 11th call: 10 `ask` before it, 10 after
 QUICK_TIMEOUT = 5.0
 DEFAULT_TIMEOUT = 600.0
-MODEL_PATHS = ("/v1/chat/completions", "/v1/responses")
+MODEL = "gpt-4o-mini"
 
 
 def questions() -> list[tuple[str, str]]:
@@ -24,28 +22,34 @@ def questions() -> list[tuple[str, str]]:
     return [*asks[:QUICK_AT], ("ask_quick", "A quick one: are you there?"), *asks[QUICK_AT:]]
 
 
-def grade(path: Path) -> Verdict:
-    ex = get_exercise("ex01")
-    verdict = Verdict(ex.id, ex.title, path.name)
+CLOSED_COPY = (
+    "A call after ask_quick found the client closed. A `with client.with_options(...) as quick:` block closes "
+    "the copy when it ends, and the copy shares the client's HTTP client, so the whole pool is closed (lesson "
+    "01, section 3). Call client.with_options(timeout=5).chat.completions.create(...) directly, with no `with`."
+)
+
+
+def grade(g: Grading) -> None:
     script = questions()
-    with MockServer() as mock:
-        outcome = run_calls(path, [Call(fn, [q]) for fn, q in script], env=mock.env(), timeout=ex.time_limit)
-        stats = mock.stats()
-    if not check_ran(verdict, outcome, path.name):
-        return verdict
+    mock = g.mock()
+    outcome = g.run_calls([Call(fn, [q]) for fn, q in script], mock)
+    stats = mock.stats()
+    if not g.ran(outcome, {"client has been closed": CLOSED_COPY}):
+        return
+    verdict = g.verdict
     _check_answers(verdict, outcome.results, script)
-    calls = sorted((r for r in stats.records if r.path in MODEL_PATHS), key=lambda r: (r.start, r.id))
-    one_each = verdict.add(
+    calls = model_records(stats.records)
+    one_each = g.check(
         "one request per call",
         len(calls) == len(script),
         f"your {len(script)} calls sent {len(calls)} request(s) to the model",
         "ask and ask_quick must each send exactly one request: client.chat.completions.create(...), "
         "with no extra calls at import time",
     )
+    check_model(g, calls, MODEL, "your calls")
     _check_connections(verdict, stats, calls if one_each else None, len(script))
     if one_each:
         _check_timeouts(verdict, calls)
-    return verdict
 
 
 def _check_answers(verdict: Verdict, results: list[object], script: list[tuple[str, str]]) -> None:

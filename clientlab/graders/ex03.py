@@ -9,19 +9,21 @@ requests in flight equals the cap exactly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from ..grading.checks import check_ran
-from ..grading.learner import Call, Outcome, Ref, run_calls
-from ..grading.registry import get_exercise
+from ..grading.checks import check_model, model_records, peak_in_flight
+from ..grading.harness import Grading
+from ..grading.learner import Call, Outcome, Ref
 from ..grading.verdict import Verdict
-from ..mock import MockServer, Record, answer_for
+from ..mock import Record, answer_for
 
 LATENCY_MS = 100
 SDK_TIMEOUT = 600.0
 FIRST_K, FIRST_BATCH = 5, 10
 SECOND_K, SECOND_BATCH = 3, 6
 CHAT = "/v1/chat/completions"
+MODEL = "gpt-4o-mini"
+DIAGNOSTIC_BATCH = 110  # more than httpx's default pool of 100, fewer than the SDK's 1000
+HTTPX_DEFAULT_POOL = 100
 
 HINTS = {
     "unexpected keyword argument 'limits'": "AsyncOpenAI has no limits= argument: limits go through http_client=. "
@@ -42,12 +44,7 @@ class Batch:
 
     @property
     def peak(self) -> int:
-        events = sorted([(r.start, 1) for r in self.records] + [(r.end, -1) for r in self.records])
-        current = best = 0
-        for _, step in events:
-            current += step
-            best = max(best, current)
-        return best
+        return peak_in_flight(self.records)
 
     @property
     def connections(self) -> set[int]:
@@ -58,9 +55,7 @@ def _prompts(tag: str, n: int) -> list[str]:
     return [f"Batch {tag}, question {i + 1}: what does a connection pool do?" for i in range(n)]
 
 
-def grade(path: Path) -> Verdict:
-    ex = get_exercise("ex03")
-    verdict = Verdict(ex.id, ex.title, path.name)
+def grade(g: Grading) -> None:
     plan = [(FIRST_K, _prompts("A", FIRST_BATCH)), (FIRST_K, _prompts("B", FIRST_BATCH))]
     plan.append((SECOND_K, _prompts("C", SECOND_BATCH)))
     calls = [
@@ -70,32 +65,44 @@ def grade(path: Path) -> Verdict:
         Call("make_client", [SECOND_K]),
         Call("answer_all", [Ref(3), plan[2][1]]),
     ]
-    with MockServer(latency_ms=LATENCY_MS) as mock:
-        outcome = run_calls(path, calls, env=mock.env(), timeout=ex.time_limit)
-        stats = mock.stats()
-    if not check_ran(verdict, outcome, path.name, HINTS):
-        return verdict
-    records = sorted((r for r in stats.records if r.path == CHAT), key=lambda r: r.start)
+    mock = g.mock(latency_ms=LATENCY_MS)
+    outcome = g.run_calls(calls, mock)
+    stats = mock.stats()
+    if not g.ran(outcome, HINTS):
+        return
+    verdict = g.verdict
+    records = model_records(stats.records, (CHAT,))
     wanted = sum(len(p) for _, p in plan)
-    if not verdict.add(
+    if not g.check(
         "the mock received one request per prompt",
         len(records) == wanted,
         f"3 batches of {len(plan[0][1])}, {len(plan[1][1])} and {len(plan[2][1])} prompts sent {len(records)} "
         "chat completion request(s)",
         "answer_all must send one client.chat.completions.create(...) per prompt, through the client it is given",
     ):
-        return verdict
+        return
+    check_model(g, records, MODEL, "answer_all")
     batches, start = [], 0
     for k, prompts in plan:
         batches.append(Batch(k, prompts, records[start : start + len(prompts)]))
         start += len(prompts)
     _check_answers(verdict, outcome, plan)
     if not _check_async(verdict, records):
-        return verdict
-    _check_peak(verdict, batches, path)
+        return
+    _check_peak(g, batches)
     _check_churn(verdict, batches)
     _check_timeout(verdict, records)
-    return verdict
+
+
+def _uncapped_pool_size(g: Grading) -> int:
+    """With more prompts than httpx's own default pool (100), the peak tells which pool sent them: 100 is a
+    pool with httpx's defaults (a transport or mount of the learner's own), more is the SDK's (1000)."""
+    prompts = _prompts("D", DIAGNOSTIC_BATCH)
+    mock = g.mock(latency_ms=LATENCY_MS)
+    outcome = g.run_calls([Call("make_client", [FIRST_K]), Call("answer_all", [Ref(0), prompts])], mock)
+    if not outcome.ok:
+        return 0
+    return peak_in_flight(model_records(mock.stats().records, (CHAT,)))
 
 
 def _check_answers(verdict: Verdict, outcome: Outcome, plan: list[tuple[int, list[str]]]) -> None:
@@ -140,11 +147,11 @@ def _check_async(verdict: Verdict, records: list[Record]) -> bool:
     )
 
 
-def _check_peak(verdict: Verdict, batches: list[Batch], path: Path) -> None:
+def _check_peak(g: Grading, batches: list[Batch]) -> None:
     bad = [b for b in batches if b.peak != b.k]
     seen = ", ".join(f"make_client({b.k}): {b.peak} of {len(b.prompts)}" for b in (batches[0], batches[2]))
     if not bad:
-        verdict.add("peak in flight equals the cap", True, f"requests in flight at once, {seen}")
+        g.check("peak in flight equals the cap", True, f"requests in flight at once, {seen}")
         return
     first = bad[0]
     if all(b.peak == 1 for b in bad):
@@ -152,11 +159,16 @@ def _check_peak(verdict: Verdict, batches: list[Batch], path: Path) -> None:
         hint = "use asyncio.gather: start every prompt's call, then await them together; the pool caps them"
     elif len(bad) == len(batches) and all(b.peak > b.k for b in bad):
         evidence = f"make_client({first.k}) let {first.peak} requests run at once: the cap was not applied"
-        if "transport" in path.read_text():
+        pool = _uncapped_pool_size(g)
+        if pool == HTTPX_DEFAULT_POOL:
+            evidence += (
+                f"; a batch of {DIAGNOSTIC_BATCH} then peaked at exactly {pool}, the size of a pool built with "
+                "httpx's own defaults"
+            )
             hint = (
-                "you pass transport= as well as limits=: httpx2 then ignores limits= without a word (the pool "
-                "falls back to the transport's own 100). Drop transport=, or give the limits to the transport: "
-                "httpx2.AsyncHTTPTransport(limits=...)"
+                "your limits never reached the pool that sent the requests: a transport= or mounts= of your own "
+                "brings its own pool (httpx2 then ignores the client's limits= without a word). Give the limits "
+                "to that transport, httpx2.AsyncHTTPTransport(limits=...), or drop it"
             )
         else:
             hint = (
@@ -169,7 +181,7 @@ def _check_peak(verdict: Verdict, batches: list[Batch], path: Path) -> None:
             "build the limits from make_client's argument k (max_connections=k), not a fixed number, and let the "
             "pool do the capping rather than a semaphore in answer_all"
         )
-    verdict.add("peak in flight equals the cap", False, evidence, hint)
+    g.check("peak in flight equals the cap", False, evidence, hint)
 
 
 def _check_churn(verdict: Verdict, batches: list[Batch]) -> None:

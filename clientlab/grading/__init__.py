@@ -1,7 +1,20 @@
-"""Grading: the exercise registry, running a learner's file against the mock, verdicts with hints."""
+"""Grading: the exercise registry, the harness that runs a learner's file against the mock, verdicts."""
 
-from .progress import grade, progress, progress_text
+from .harness import CouldNotGrade, Grading, grade
+from .progress import progress, progress_text
 from .registry import EXERCISES, Exercise, get_exercise
-from .verdict import Check, Verdict
+from .verdict import Check, Status, Verdict
 
-__all__ = ["EXERCISES", "Check", "Exercise", "Verdict", "get_exercise", "grade", "progress", "progress_text"]
+__all__ = [
+    "EXERCISES",
+    "Check",
+    "CouldNotGrade",
+    "Exercise",
+    "Grading",
+    "Status",
+    "Verdict",
+    "get_exercise",
+    "grade",
+    "progress",
+    "progress_text",
+]

@@ -1,16 +1,16 @@
 """The child side of `app_server.AppServer`: import an ASGI app and serve it on uvicorn.
 
-Run as `python -m clientlab.grading.app_child TARGET READY_FD` where TARGET is a file path (the app is its
-`app` attribute) or `module:attribute`. One JSON line goes to READY_FD: `{"ready": {"port": ..., "pid": ...}}`
-once the server accepts connections, or `{"error": {...}}` when the module fails to import, has no app, or
-its lifespan startup fails. The process exits when its stdin closes (the parent went away).
+Run as `python -m clientlab.grading.app_child TARGET READY_FD [ORIGIN]` where TARGET is a file path (the app
+is its `app` attribute) or `module:attribute`, and ORIGIN the learner's own folder (importable after the
+file's). One JSON line goes to READY_FD: `{"ready": {"port": ..., "pid": ...}}` once the server accepts
+connections, or `{"error": {...}}` when the module fails to import, has no app, or its lifespan startup
+fails. It runs under the supervisor (`clientlab.procs`), which ends it (SIGTERM first when asked for a
+graceful stop: uvicorn then runs the lifespan's shutdown) and dies with its parent.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
-import importlib.util
 import json
 import logging
 import os
@@ -22,7 +22,7 @@ from typing import Any
 import uvicorn
 
 from ..mock.server import bind_socket, run_until_stopped
-from ..procs import import_file, stop_when_parent_goes
+from ..procs import Target, load_target
 from .learner import describe_exception
 
 
@@ -60,29 +60,22 @@ def describe_text(traceback_text: str, learner_file: Path | None, kind: str) -> 
     }
 
 
-def load_app(target: str) -> tuple[Any, Path | None]:
-    """The app object and the learner's file (None for `module:attribute` targets)."""
-    if ":" in target and not target.endswith(".py"):
-        module_name, _, attr = target.partition(":")
-        module = importlib.import_module(module_name)
-        return getattr(module, attr, None), None
-    path = Path(target).resolve()
-    return getattr(import_file(path), "app", None), path
-
-
-def main(target: str, ready_fd: int) -> int:
+def main(argument: str, ready_fd: int, origin: str = "") -> int:
     def report(item: dict[str, Any]) -> None:
         os.write(ready_fd, (json.dumps(item) + "\n").encode())
 
+    target = Target.parse(argument)
+    learner_file = target.file
     try:
-        app, learner_file = load_app(target)
+        _, app = load_target(target, Path(origin) if origin else None)
     except BaseException as exc:
-        path = None if ":" in target and not target.endswith(".py") else Path(target).resolve()
-        report({"error": describe_exception(exc, path, "import")})
+        report({"error": describe_exception(exc, learner_file, "import")})
         return 1
     if app is None or not callable(app):
-        found = "has no `app`" if app is None else f"has an `app` that is a {type(app).__name__}, not an ASGI app"
-        report({"error": {"kind": "missing", "message": f"{Path(target).name} {found}"}})
+        name = f"`{target.attribute}`"
+        found = f"has no {name}" if app is None else f"has an {name} that is a {type(app).__name__}, not an ASGI app"
+        label = learner_file.name if learner_file else target.module
+        report({"error": {"kind": "missing", "message": f"{label} {found}"}})
         return 1
 
     sock = bind_socket("127.0.0.1", 0)
@@ -97,7 +90,6 @@ def main(target: str, ready_fd: int) -> int:
     server = uvicorn.Server(config)
     captured = _Captured()
     logging.getLogger("uvicorn.error").addHandler(captured)  # after Config(), which resets uvicorn's logging
-    stop_when_parent_goes(server, grace=2.0)
     info = {"port": sock.getsockname()[1], "pid": os.getpid()}
     try:
         asyncio.run(run_until_stopped(server, sock, lambda: report({"ready": info})))
@@ -111,4 +103,4 @@ def main(target: str, ready_fd: int) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1], int(sys.argv[2])))
+    raise SystemExit(main(sys.argv[1], int(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else ""))

@@ -3,26 +3,25 @@
     with AppServer("exercises/ex02_async_endpoint.py", env=mock.env()) as server:
         run_load(server.url + "/chat?q=hi", n=100, concurrency=100)
 
-The target is a file (its `app` attribute is served) or `"module:attribute"`. The child
-(`clientlab.grading.app_child`) binds the socket itself and reports readiness on a private pipe, so the
-learner's prints never get in the way; what the app prints or logs is kept in `output`. When the module
-fails to import, has no `app` or its lifespan startup fails, `start()` raises `AppServerError` whose
-`error` is a `LearnerError` (kind, message, line, source), like `run_calls` reports. `stop()` kills the
-whole process group, so even an app whose event loop is blocked goes away at once.
+The target is a file (its `app` attribute is served; the file is copied into the sandbox's scratch
+directory) or `"module:attribute"` (imported from the current directory, as uvicorn does). The app runs
+under the supervisor (`clientlab.procs.Sandbox`): whatever it starts is ended with it, its output is
+bounded, and it cannot outlive this process. The child (`clientlab.grading.app_child`) binds the socket
+itself and reports readiness on a private pipe, so the learner's prints never get in the way. When the
+module fails to import, has no `app` or its lifespan startup fails, `start()` raises `AppServerError`
+whose `error` is a `LearnerError` (kind, message, line, source), like `run_calls` reports.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
+import shutil
 import sys
-import tempfile
 from pathlib import Path
-from typing import Any
 
-from ..procs import read_first_line
+from ..procs import Sandbox, SandboxReport, Target
+from ..procs.ready import read_first_line
 from .learner import LearnerError
 
 
@@ -36,17 +35,24 @@ class AppServerError(RuntimeError):
 
 
 class AppServer:
-    """A learner's ASGI app served by uvicorn in a child process (a context manager)."""
+    """A learner's ASGI app served by uvicorn in a sandboxed child process (a context manager)."""
 
-    def __init__(self, target: str | Path, *, env: dict[str, str] | None = None, startup_timeout: float = 20.0) -> None:
-        self.target = str(target)
-        self.is_file = not (":" in self.target and not self.target.endswith(".py"))
+    def __init__(
+        self,
+        target: str | Path,
+        *,
+        env: dict[str, str] | None = None,
+        startup_timeout: float = 20.0,
+        stop_grace: float = 0.0,
+    ) -> None:
+        self.target = Target.parse(target)
         self.env = dict(env or {})
         self.startup_timeout = startup_timeout
+        self.stop_grace = stop_grace
         self.port: int | None = None
         self.pid: int | None = None
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._log: Any = None
+        self.report: SandboxReport | None = None
+        self._box: Sandbox | None = None
         self._ready_fd: int | None = None
 
     @property
@@ -56,7 +62,7 @@ class AppServer:
 
     @property
     def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
+        return self._box is not None and self._box.running
 
     def start(self) -> AppServer:
         """Start the app; returns once it accepts connections, raises AppServerError if it cannot."""
@@ -65,31 +71,35 @@ class AppServer:
 
     def launch(self) -> AppServer:
         """Start the app's process without waiting for it (see `start_all`)."""
-        target = str(Path(self.target).resolve()) if self.is_file else self.target
-        cwd = str(Path(target).parent) if self.is_file else None
         self._ready_fd, write_fd = os.pipe()
-        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (the app's log, kept while the object lives)
-        env = {**os.environ, **self.env, "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+        cwd = None if self.target.file else Path.cwd()
+        box = Sandbox([], env=self.env, pass_fds=(write_fd,), cwd=cwd, stop_grace=self.stop_grace)
+        self._box = box
+        argument = self.target.as_argument()
+        if self.target.file is not None:
+            copy = box.scratch / self.target.file.name
+            shutil.copyfile(self.target.file, copy)
+            argument = str(copy)
+        box.argv = [
+            sys.executable,
+            "-m",
+            "clientlab.grading.app_child",
+            argument,
+            str(write_fd),
+            str(self.target.file.parent) if self.target.file else "",
+        ]
         try:
-            self._proc = subprocess.Popen(
-                [sys.executable, "-m", "clientlab.grading.app_child", target, str(write_fd)],
-                stdin=subprocess.PIPE,
-                stdout=self._log,
-                stderr=subprocess.STDOUT,
-                pass_fds=(write_fd,),
-                env=env,
-                cwd=cwd,
-                start_new_session=True,
-            )
+            box.start()
         finally:
             os.close(write_fd)
         return self
 
     def wait_ready(self) -> AppServer:
         """Wait until a launched app accepts connections; raises AppServerError if it cannot."""
-        assert self._proc is not None and self._ready_fd is not None, "launch() first"
+        box = self._box
+        assert box is not None and box._proc is not None and self._ready_fd is not None, "launch() first"
         try:
-            line = read_first_line(self._ready_fd, self._proc, self.startup_timeout)
+            line = read_first_line(self._ready_fd, box._proc, self.startup_timeout)
         finally:
             os.close(self._ready_fd)
             self._ready_fd = None
@@ -100,9 +110,9 @@ class AppServer:
         if "ready" in item:
             self.port, self.pid = item["ready"]["port"], item["ready"]["pid"]
             return self
-        output = self.output
-        timed_out = line == "" and self._proc.poll() is None
+        timed_out = line == "" and box.running
         self.stop()
+        output = self.output
         if "error" in item:
             err = item["error"]
             source = (err.get("source") or "").strip() or None
@@ -127,31 +137,24 @@ class AppServer:
             raise
         return servers
 
-    def stop(self) -> None:
-        """Kill the app's process group (idempotent)."""
+    def stop(self) -> SandboxReport | None:
+        """Stop the app and everything it started (idempotent); its output stays readable until `close()`."""
         if self._ready_fd is not None:
             os.close(self._ready_fd)
             self._ready_fd = None
-        proc = self._proc
-        if proc is None:
-            return
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                proc.kill()
-        proc.wait(timeout=10)
-        if proc.stdin:
-            proc.stdin.close()
+        if self._box is not None and self.report is None:
+            self.report = self._box.stop()
+        return self.report
+
+    def close(self) -> None:
+        self.stop()
+        if self._box is not None:
+            self._box.close()
 
     @property
     def output(self) -> str:
-        """What the app printed and logged so far (the last 20,000 characters)."""
-        if self._log is None:
-            return ""
-        self._log.flush()
-        self._log.seek(0)
-        return self._log.read().decode(errors="replace")[-20000:]
+        """What the app printed and logged so far (the first and last 32 KB at most)."""
+        return self._box.output if self._box is not None else ""
 
     def last_exception(self) -> str | None:
         """The last exception line of a traceback in the app's log (e.g. 'NotImplementedError: ...')."""
@@ -167,7 +170,7 @@ class AppServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
-        self.stop()
+        self.close()
 
     def __repr__(self) -> str:
-        return f"AppServer({Path(self.target).name if self.is_file else self.target}, {self.url})"
+        return f"AppServer({self.target.label}, {self.url})"

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from ..mock import Record
 from .learner import LearnerError, Outcome
 from .verdict import Verdict
+
+if TYPE_CHECKING:
+    from .harness import Grading
+
+MODEL_PATHS = ("/v1/chat/completions", "/v1/responses")
 
 # Exception class name (or error kind) -> what to do about it, in the learner's terms.
 HINTS: dict[str, str] = {
@@ -16,6 +24,10 @@ HINTS: dict[str, str] = {
     "environment instead of passing your own values.",
     "syntax": "Python could not read {file}: fix the syntax error on the line shown.",
     "import": "{file} failed while being imported: the error is in its module-level code.",
+    "import-timeout": "Code at the top level of {file} never finished: module-level code runs at import, so keep "
+    "it to definitions and creating the client; no calls that wait, no loops, no input().",
+    "MemoryError": "Your code asked for more memory than the grader allows (8 GB of address space): look for a "
+    "loop that keeps growing a list or a string.",
     "missing": "Keep the function names the exercise defines: the grader calls them by name.",
     "timeout": "Your code never finished. Common causes: a blocking call in async code, awaiting something that "
     "never completes, or a connection pool too small for the work with no pool timeout.",
@@ -42,3 +54,32 @@ def check_ran(verdict: Verdict, outcome: Outcome, filename: str, extra_hints: di
             hint = text
             break
     return verdict.add("your code ran", False, error.describe(filename), hint or hint_for(error, filename))
+
+
+def check_model(g: Grading, records: list[Record], model: str, caller: str) -> bool:
+    """Every request asked for the model the exercise names (the mock records the body's `model`)."""
+    used = sorted({r.model or "(none)" for r in records})
+    if used == [model] or not records:
+        return g.check("it asks for the named model", True, f"every request asked for {model}")
+    others = [m for m in used if m != model]
+    return g.check(
+        "it asks for the named model",
+        False,
+        f"{caller} asked for {', '.join(others)}; the exercise names {model}",
+        f'use model="{model}", as the exercise says: graders (and your bill) depend on the model you name',
+    )
+
+
+def model_records(records: list[Record], paths: tuple[str, ...] = MODEL_PATHS) -> list[Record]:
+    """The requests to the model endpoints a grader judges, in arrival order (other endpoints don't count)."""
+    return sorted((r for r in records if r.path in paths), key=lambda r: (r.start, r.id))
+
+
+def peak_in_flight(records: list[Record]) -> int:
+    """The most of these requests the mock had in flight at once (from their arrival and end times)."""
+    events = sorted([(r.start, 1) for r in records] + [(r.end, -1) for r in records], key=lambda e: (e[0], e[1]))
+    current = best = 0
+    for _, step in events:
+        current += step
+        best = max(best, current)
+    return best

@@ -2,7 +2,8 @@
 
 Run as `python -m clientlab.grading.driver SPEC.json`. Each completed call appends `{"result": ...}` to
 the results file (objects that are not JSON are kept here for `$ref` and reported by type name); the
-first failure appends `{"error": {...}}` and stops.
+first failure appends `{"error": {...}}` and stops. `{"imported": true}` marks the end of the import, so a
+hang at import time is told apart from a hang in a call.
 """
 
 from __future__ import annotations
@@ -27,11 +28,13 @@ def main(spec_path: str) -> int:
         with results.open("a") as out:
             out.write(json.dumps(item) + "\n")
 
+    origin = Path(spec["origin"]) if spec.get("origin") else None
     try:
-        module = import_file(learner_file)
+        module = import_file(learner_file, extra_path=origin)
     except BaseException as exc:
         write({"error": describe_exception(exc, learner_file, "import")})
         return 1
+    write({"imported": True})
 
     objects: list[Any] = []
     with asyncio.Runner() as runner:

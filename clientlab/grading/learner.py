@@ -9,15 +9,15 @@ A call's argument `Ref(i)` stands for the object call i returned (e.g. a client 
 from __future__ import annotations
 
 import json
-import os
+import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ..procs import Sandbox
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Call:
 class LearnerError:
     """Why the learner's code did not complete: what happened, in one line, and where."""
 
-    kind: str  # "syntax", "import", "missing", "exception", "timeout", "crash"
+    kind: str  # "syntax", "import", "import-timeout", "missing", "exception", "timeout", "crash"
     message: str
     call: str | None = None
     line: int | None = None
@@ -69,7 +69,8 @@ class Outcome:
 
     results: list[Any]
     error: LearnerError | None
-    output: str  # what the learner's code printed (stdout and stderr), truncated
+    output: str  # what the learner's code printed (stdout and stderr): the first and last 32 KB at most
+    strays: int = 0  # processes the learner's code started and left running (all ended by the sandbox)
 
     @property
     def ok(self) -> bool:
@@ -77,50 +78,68 @@ class Outcome:
 
 
 def run_calls(path: Path, calls: list[Call], *, env: dict[str, str] | None = None, timeout: float = 30.0) -> Outcome:
-    """Import `path` in a fresh process and make `calls` there; never raises for the learner's mistakes."""
-    with tempfile.TemporaryDirectory(prefix="clientlab-grade-") as tmp:
-        result_file = Path(tmp) / "results.jsonl"
-        spec = {"file": str(Path(path).resolve()), "calls": [c.to_json() for c in calls], "results": str(result_file)}
-        spec_file = Path(tmp) / "spec.json"
+    """Import `path` in a sandboxed process and make `calls` there; never raises for the learner's mistakes.
+
+    The learner's file is copied into a scratch directory, which is also the working directory, so what
+    the code writes or deletes around itself is not the course's files.
+    """
+    path = Path(path).resolve()
+    with Sandbox([], env=env, time_limit=timeout) as box:
+        copy = box.scratch / path.name
+        shutil.copyfile(path, copy)
+        results_file = box.private / "results.jsonl"
+        spec = {
+            "file": str(copy),
+            "origin": str(path.parent),
+            "calls": [c.to_json() for c in calls],
+            "results": str(results_file),
+        }
+        spec_file = box.private / "spec.json"
         spec_file.write_text(json.dumps(spec))
-        child_env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "clientlab.grading.driver", str(spec_file)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env=child_env,
-            cwd=str(Path(path).resolve().parent),
-            start_new_session=True,
-        )
-        timed_out = False
-        try:
-            output, _ = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            _kill_group(proc)
-            output, _ = proc.communicate()
-        lines = result_file.read_text().splitlines() if result_file.exists() else []
+        box.argv = [sys.executable, "-m", "clientlab.grading.driver", str(spec_file)]
+        box.start()
+        report = box.wait()
+        lines = results_file.read_text().splitlines() if results_file.exists() else []
+        output = box.output
     results: list[Any] = []
     error: LearnerError | None = None
+    imported = False
     for line in lines:
         item = json.loads(line)
-        if "error" in item:
+        if "imported" in item:
+            imported = True
+        elif "error" in item:
             error = LearnerError(**item["error"])
         else:
             results.append(item["result"])
-    if error is None and timed_out:
-        pending = calls[len(results)].fn if len(results) < len(calls) else None
-        error = LearnerError(
-            "timeout",
-            f"did not finish within {timeout:g} s: something is waiting forever "
-            "(a blocked event loop, an exhausted pool, a missing await?)",
-            call=pending,
-        )
+    if error is None and report.timed_out:
+        if not imported:
+            error = LearnerError(
+                "import-timeout",
+                f"the module never finished importing: its top-level code was still running after {timeout:g} s",
+            )
+        else:
+            pending = calls[len(results)].fn if len(results) < len(calls) else None
+            error = LearnerError(
+                "timeout",
+                f"did not finish within {timeout:g} s: something is waiting forever "
+                "(a blocked event loop, an exhausted pool, a missing await?)",
+                call=pending,
+            )
     elif error is None and len(results) < len(calls):
-        error = LearnerError("crash", f"the process ended unexpectedly (exit status {proc.returncode})")
-    text = output.decode(errors="replace")
-    return Outcome(results, error, text[-4000:])
+        error = LearnerError("crash", f"the process ended unexpectedly ({_exit_text(report.returncode)})")
+    return Outcome(results, error, output, report.strays)
+
+
+def _exit_text(code: int | None) -> str:
+    if code is None:
+        return "no exit status"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit status {code}"
 
 
 def describe_exception(
@@ -146,13 +165,6 @@ def describe_exception(
     if len(message) > 300:
         message = message[:297] + "..."
     return {"kind": kind, "message": message, "call": call, "line": line, "source": source}
-
-
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        proc.kill()
 
 
 def _encode(value: Any) -> Any:

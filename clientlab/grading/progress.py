@@ -1,4 +1,4 @@
-"""Grading entry point and the learner's progress (kept in .clientlab/progress.json of the course)."""
+"""The learner's progress, kept in .clientlab/progress.json of the course (git-ignored)."""
 
 from __future__ import annotations
 
@@ -8,45 +8,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .registry import EXERCISES, Exercise, course_root, get_exercise
+from .registry import EXERCISES, Exercise, course_root
 from .stubs import make_stub
 from .verdict import Verdict
-
-
-def grade(exercise: str, file: str | Path | None = None, *, record: bool = True) -> Verdict:
-    """Grade the learner's file for `exercise` (or any `file`) against a fresh mock server."""
-    ex = get_exercise(exercise)
-    path = Path(file).resolve() if file else ex.exercise_path
-    verdict = Verdict(ex.id, ex.title, display_path(path))
-    if not path.exists():
-        verdict.add(
-            "the file exists",
-            False,
-            f"there is no file {verdict.file}",
-            f"write your answer in exercises/{ex.filename}, or pass --file PATH",
-        )
-        return verdict
-    try:
-        verdict = ex.grader_function()(path)
-        verdict.file = display_path(path)
-    except Exception as exc:  # a grader bug must still give a readable verdict
-        verdict.add(
-            "grading ran",
-            False,
-            f"the grader failed: {type(exc).__name__}: {exc}",
-            "this is a Client Lab bug, not yours: please report it",
-        )
-    if record and file is None:
-        _save(ex, path, verdict.passed)
-    return verdict
-
-
-def display_path(path: Path) -> str:
-    """The path relative to the course when inside it (no machine-specific paths in outputs)."""
-    try:
-        return str(path.resolve().relative_to(course_root().resolve()))
-    except ValueError:
-        return path.name
 
 
 @dataclass(frozen=True)
@@ -95,7 +59,11 @@ def _load() -> dict[str, dict[str, object]]:
         return {}
 
 
-def _save(ex: Exercise, path: Path, passed: bool) -> None:
+def save(ex: Exercise, path: Path, verdict: Verdict) -> None:
+    """Remember a grade of the learner's own file (not a grade that could not run)."""
+    if verdict.error is not None:
+        return
+    passed = verdict.passed
     data = _load()
     data[ex.id] = {"passed": passed, "sha": _sha(path.read_text()), "when": time.strftime("%Y-%m-%d %H:%M")}
     try:

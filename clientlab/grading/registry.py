@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .verdict import Verdict
+    from .harness import Grading
 
 
 def course_root() -> Path:
@@ -26,7 +26,7 @@ class Exercise:
     title: str
     lesson: str  # notebook file name in notebooks/
     filename: str  # same name in exercises/ and solutions/
-    grader: str  # "module:function" taking the file's Path and returning a Verdict
+    grader: str  # "module:function" taking a harness.Grading and adding its checks
     task: str  # one sentence: what the learner builds
     time_limit: float  # seconds the learner's code may run (an app: take to start) before it is stopped
 
@@ -46,7 +46,7 @@ class Exercise:
     def lesson_path(self) -> Path:
         return course_root() / "notebooks" / self.lesson
 
-    def grader_function(self) -> Callable[[Path], Verdict]:
+    def grader_function(self) -> Callable[[Grading], None]:
         module, _, name = self.grader.partition(":")
         return getattr(importlib.import_module(module), name)
 

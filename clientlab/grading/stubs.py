@@ -14,14 +14,21 @@ becomes, in the exercise, the STUB lines with one level of `# ` removed:
 
 `python -m clientlab stubs --check` compares; `--write` regenerates exercises/ (maintainers only: it
 overwrites a learner's work).
+
+`exercises/.stubs.json` records the SHA-256 of every stub ever generated for each exercise, newest first.
+It tells a learner's answer (in no record) from a stale stub (an older record): a learner's fork keeps a
+green test run, while a maintainer who changed a solution and forgot `--write` is told so.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import re
+from pathlib import Path
 
-from .registry import EXERCISES, Exercise
+from .registry import EXERCISES, Exercise, course_root
 
 _MARK = re.compile(r"^\s*# (SOLUTION|STUB|END)\s*$")
 
@@ -76,13 +83,49 @@ def stub_diff(exercise: Exercise) -> str:
 
 
 def write_stubs() -> list[str]:
-    """Regenerate every exercise file from its solution; returns the files that changed."""
+    """Regenerate every exercise file from its solution, and record it; returns the files that changed."""
     changed = []
+    history = load_history()
     for exercise in EXERCISES:
         if not exercise.solution_path.exists():
             continue
         text = make_stub(exercise.solution_path.read_text())
+        digest = sha(text)
+        known = history.setdefault(exercise.id, [])
+        if not known or known[0] != digest:
+            history[exercise.id] = [digest, *[d for d in known if d != digest]]
         if not exercise.exercise_path.exists() or exercise.exercise_path.read_text() != text:
             exercise.exercise_path.write_text(text)
             changed.append(exercise.filename)
+    history_path().write_text(json.dumps(history, indent=2, sort_keys=True) + "\n")
     return changed
+
+
+def history_path() -> Path:
+    return course_root() / "exercises" / ".stubs.json"
+
+
+def load_history() -> dict[str, list[str]]:
+    try:
+        data = json.loads(history_path().read_text())
+    except (OSError, ValueError):
+        return {}
+    return {k: list(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def stub_state(exercise: Exercise) -> str:
+    """Where exercises/<file> stands: "stub" (the current one), "learner's work", "stale stub" (an older
+    generated stub: run `stubs --write`), or "unrecorded" (the record lacks the current stub: run `--write`)."""
+    known = load_history().get(exercise.id, [])
+    current = sha(make_stub(exercise.solution_path.read_text()))
+    if not known or known[0] != current:
+        return "unrecorded"
+    text = exercise.exercise_path.read_text() if exercise.exercise_path.exists() else ""
+    digest = sha(text)
+    if digest == current:
+        return "stub"
+    return "stale stub" if digest in known else "learner's work"

@@ -1,10 +1,31 @@
-"""Verdicts: what a grader found, check by check, with the evidence and a hint for each failure."""
+"""Verdicts: what a grader found, check by check, with the evidence and a hint for each failure.
+
+A verdict is three-way. *Passed*: every check passed. *Not yet*: a check failed, and that is about the
+learner's code. *Could not grade*: the course's own machinery failed (the mock did not start, a grader
+raised); that is never shown as the learner's failure.
+"""
 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
+
+JSON_VERSION = 2
+"""The version of `Verdict.to_dict()`'s shape (2: `status` and `error` added)."""
+
+
+class Status(StrEnum):
+    PASSED = "passed"
+    NOT_YET = "not yet"
+    COULD_NOT_GRADE = "could not grade"
+
+    @property
+    def key(self) -> str:
+        """The status in JSON: passed, not_yet, could_not_grade."""
+        return self.value.replace(" ", "_")
 
 
 @dataclass(frozen=True)
@@ -25,10 +46,19 @@ class Verdict:
     title: str
     file: str
     checks: list[Check] = field(default_factory=list)
+    error: str | None = None  # set when the course could not grade: what went wrong on our side
+
+    @property
+    def status(self) -> Status:
+        if self.error is not None:
+            return Status.COULD_NOT_GRADE
+        if self.checks and all(c.passed for c in self.checks):
+            return Status.PASSED
+        return Status.NOT_YET
 
     @property
     def passed(self) -> bool:
-        return bool(self.checks) and all(c.passed for c in self.checks)
+        return self.status is Status.PASSED
 
     def add(self, name: str, passed: bool, evidence: str, hint: str = "") -> bool:
         """Record a check; returns whether it passed (so graders can stop early)."""
@@ -39,43 +69,64 @@ class Verdict:
     def hints(self) -> list[str]:
         return [c.hint for c in self.checks if not c.passed and c.hint]
 
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if not c.passed]
+
     def to_dict(self) -> dict[str, Any]:
         return {
+            "version": JSON_VERSION,
             "exercise": self.exercise,
             "title": self.title,
             "file": self.file,
+            "status": self.status.key,
             "passed": self.passed,
+            "error": self.error,
             "checks": [asdict(c) for c in self.checks],
         }
 
     def to_text(self) -> str:
         """A plain-text report for the terminal."""
-        head = f"{self.exercise} {self.title}: {'PASSED' if self.passed else 'NOT YET'}  ({self.file})"
+        head = f"{self.exercise} {self.title}: {self.status.value.upper()}  ({self.file})"
         lines = [head, "-" * min(len(head), 100)]
         for check in self.checks:
             lines.append(f"[{'pass' if check.passed else 'FAIL'}] {check.name}")
             lines.append(f"       {check.evidence}")
             if check.hint:
                 lines.append(f"       hint: {check.hint}")
+        if self.error is not None:
+            lines.append(f"[could not grade] {self.error}")
+            lines.append("       This is a Client Lab problem, not your code: please report it with this message.")
         return "\n".join(lines)
 
     __str__ = to_text
     __repr__ = to_text
 
     def _repr_html_(self) -> str:
-        colour = "#1a7f37" if self.passed else "#b35900"
+        colour = {Status.PASSED: "#1a7f37", Status.NOT_YET: "#b35900", Status.COULD_NOT_GRADE: "#8250df"}
         rows = []
         for check in self.checks:
-            mark = "✅" if check.passed else "❌"
-            hint = f"<br><b>Hint:</b> {html.escape(check.hint)}" if check.hint else ""
+            mark, word, tint = ("✔", "pass", "#1a7f37") if check.passed else ("✘", "not yet", "#b35900")
+            hint = f"<br><b>Hint:</b> {_inline(check.hint)}" if check.hint else ""
             rows.append(
-                f"<tr><td>{mark}</td><td>{html.escape(check.name)}</td>"
-                f"<td style='text-align:left'>{html.escape(check.evidence)}{hint}</td></tr>"
+                f"<tr><td style='color:{tint};white-space:nowrap'><b>{mark} {word}</b></td>"
+                f"<td style='text-align:left'>{_inline(check.name)}</td>"
+                f"<td style='text-align:left'>{_inline(check.evidence)}{hint}</td></tr>"
+            )
+        if self.error is not None:
+            rows.append(
+                f"<tr><td style='color:{colour[Status.COULD_NOT_GRADE]}'><b>? could not grade</b></td>"
+                f"<td style='text-align:left'>grading ran</td><td style='text-align:left'>{_inline(self.error)}"
+                "<br>This is a Client Lab problem, not your code: please report it with this message.</td></tr>"
             )
         title = html.escape(f"{self.exercise} {self.title}")
-        status = "passed" if self.passed else "not passed yet"
         return (
-            f"<div><p style='color:{colour}'><b>{title}: {status}</b> "
-            f"<code>{html.escape(self.file)}</code></p><table><tr><th></th><th>check</th>"
+            f"<div><p style='color:{colour[self.status]}'><b>{title}: {self.status.value}</b> "
+            f"<code>{html.escape(self.file)}</code></p><table><tr><th>result</th><th>check</th>"
             f"<th style='text-align:left'>what the mock server saw</th></tr>{''.join(rows)}</table></div>"
         )
+
+
+def _inline(text: str) -> str:
+    """Escape for HTML, with `code` spans rendered as code rather than literal backticks."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
