@@ -23,7 +23,7 @@ def questions() -> list[tuple[str, str]]:
 
 
 CLOSED_COPY = (
-    "A call after ask_quick found the client closed. A `with client.with_options(...) as quick:` block closes "
+    "The first call after ask_quick found the client closed. A `with client.with_options(...) as quick:` block closes "
     "the copy when it ends, and the copy shares the client's HTTP client, so the whole pool is closed (lesson "
     "01, section 3). Call client.with_options(timeout=5).chat.completions.create(...) directly, with no `with`."
 )
@@ -34,7 +34,8 @@ def grade(g: Grading) -> None:
     mock = g.mock()
     outcome = g.run_calls([Call(fn, [q]) for fn, q in script], mock)
     stats = mock.stats()
-    if not g.ran(outcome, {"client has been closed": CLOSED_COPY}):
+    closed_after_quick = len(outcome.results) == QUICK_AT + 1
+    if not g.ran(outcome, {"client has been closed": CLOSED_COPY} if closed_after_quick else None):
         return
     verdict = g.verdict
     _check_answers(verdict, outcome.results, script)

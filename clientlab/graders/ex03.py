@@ -171,9 +171,11 @@ def _check_peak(g: Grading, batches: list[Batch]) -> None:
                 "to that transport, httpx2.AsyncHTTPTransport(limits=...), or drop it"
             )
         else:
+            evidence += f"; a batch of {DIAGNOSTIC_BATCH} then peaked at {pool}: the SDK's default pool (1000)"
             hint = (
-                "the SDK's default pool allows 1000 connections: give AsyncOpenAI an http_client built with "
-                "httpx2.Limits(max_connections=k, max_keepalive_connections=k)"
+                "your limits did not reach the pool that sent these requests: give AsyncOpenAI an http_client built "
+                "with httpx2.Limits(max_connections=k, max_keepalive_connections=k) (a mounts= entry serves only "
+                "the URLs it matches, and the mock is http://)"
             )
     else:
         evidence = f"requests in flight at once, {seen}: the cap does not follow k"

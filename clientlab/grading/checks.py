@@ -22,6 +22,8 @@ HINTS: dict[str, str] = {
     "AuthenticationError": "The mock refused the request for lack of an API key: let OpenAI() read OPENAI_API_KEY.",
     "OpenAIError": "The client could not be created: let OpenAI() read OPENAI_API_KEY and OPENAI_BASE_URL from the "
     "environment instead of passing your own values.",
+    "APIRemovedInV1": "openai.ChatCompletion and openai.Completion are the 0.x API, removed in 1.0: create a client, "
+    "client = OpenAI(), and call client.chat.completions.create(...).",
     "syntax": "Python could not read {file}: fix the syntax error on the line shown.",
     "import": "{file} failed while being imported: the error is in its module-level code.",
     "import-timeout": "Code at the top level of {file} never finished: module-level code runs at import, so keep "
@@ -35,8 +37,25 @@ HINTS: dict[str, str] = {
 }
 
 
+# A phrase in the error message -> the hint (checked before the exception class).
+MESSAGE_HINTS: dict[str, str] = {
+    "object is not subscriptable": "The SDK answers with objects, not dicts (since openai 1.0): read attributes, "
+    "completion.choices[0].message.content, not completion['choices'][0]['message']['content'].",
+    "cannot access local variable": "A function assigns to a module-level name, which makes it local to the "
+    "function: add `global client` in the function that creates it (or create the client at module level, once).",
+    "cannot be called from a running event loop": "Your async function already runs inside an event loop: await "
+    "the work directly (`return await asyncio.gather(...)`), never asyncio.run() inside it.",
+    "client has been closed": "A call found the client closed: something closed the shared client (client.close(), "
+    "or a `with` block around it or around a with_options copy, which shares its HTTP client). Create the client "
+    "once and leave it open while the module serves calls.",
+}
+
+
 def hint_for(error: LearnerError, filename: str) -> str:
-    """The hint for an error: by exception class, then by kind."""
+    """The hint for an error: by a phrase of its message, then by exception class, then by kind."""
+    for phrase, text in MESSAGE_HINTS.items():
+        if phrase in error.message:
+            return text.format(file=filename)
     exc_name = error.message.split(":", 1)[0]
     text = HINTS.get(exc_name) or HINTS.get(error.kind) or "Read the error above and the exercise's TODOs."
     return text.format(file=filename)
