@@ -1,4 +1,7 @@
-"""Shared fixtures: one mock server per test module, reset before every test that uses it."""
+"""Shared fixtures: one mock server per test module, reset before every test that uses it.
+
+The suite runs on two pytest-xdist workers, a file at a time (`--dist loadfile`): a notebook's cells share
+one kernel, so they stay together, in order; the graders' proofs are split into one file per exercise."""
 
 from __future__ import annotations
 

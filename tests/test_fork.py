@@ -45,7 +45,7 @@ def test_a_fork_with_every_exercise_solved_stays_green(tmp_path: Path) -> None:
         shutil.copyfile(exercise.solution_path, fork / "exercises" / exercise.filename)
     env = {**os.environ, "CLIENTLAB_HOME": str(fork), "PYTHONPATH": str(fork)}
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *DEPENDS_ON_EXERCISES],
+        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", *DEPENDS_ON_EXERCISES],
         cwd=fork,
         env=env,
         capture_output=True,

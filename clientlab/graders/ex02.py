@@ -332,7 +332,7 @@ def _check_waves(verdict: Verdict, waves: list[Wave]) -> None:
         spread <= SPREAD_S,
         f"in the better wave, the {WAVE} requests reached the mock within {spread:.2f} s of each other "
         f"({per_request_ms:.0f} ms of the event loop per request)"
-        + ("" if spread <= SPREAD_S else ": each request holds the event loop before its call goes out"),
+        + ("" if spread <= SPREAD_S else ": each request blocks the event loop before its call goes out"),
         HINT_BLOCKING,
     )
     fastest = min(w.result.elapsed for w in waves)
