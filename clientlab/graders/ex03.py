@@ -1,8 +1,9 @@
 """Grader of exercise 03: an AsyncOpenAI capped at K connections, SDK defaults kept, running a batch.
 
 The script: `make_client(5)`, two batches through it (the second shows whether the pool kept its
-connections alive), then `make_client(3)` and one batch (a cap written as a fixed number, or a semaphore
-in `answer_all`, gets caught there). The mock's latency makes every batch overlap fully, so the peak of
+connections alive), then `make_client(3)` and one batch (a cap written as a fixed number gets caught
+there), then the grader's own burst straight through that client (a cap that lives in `answer_all`, a
+semaphore, gets caught there). The mock's latency makes every batch overlap fully, so the peak of
 requests in flight equals the cap exactly.
 """
 
@@ -24,6 +25,7 @@ CHAT = "/v1/chat/completions"
 MODEL = "gpt-4o-mini"
 DIAGNOSTIC_BATCH = 110  # more than httpx's default pool of 100, fewer than the SDK's 1000
 HTTPX_DEFAULT_POOL = 100
+DIRECT_BATCH = 8  # calls the grader sends straight through make_client(SECOND_K)'s client
 
 HINTS = {
     "unexpected keyword argument 'limits'": "AsyncOpenAI has no limits= argument: limits go through http_client=. "
@@ -64,6 +66,7 @@ def grade(g: Grading) -> None:
         Call("answer_all", [Ref(0), plan[1][1]]),
         Call("make_client", [SECOND_K]),
         Call("answer_all", [Ref(3), plan[2][1]]),
+        Call("clientlab.graders.probes:burst", [Ref(3), _prompts("E", DIRECT_BATCH)]),
     ]
     mock = g.mock(latency_ms=LATENCY_MS)
     outcome = g.run_calls(calls, mock)
@@ -72,12 +75,12 @@ def grade(g: Grading) -> None:
         return
     verdict = g.verdict
     records = model_records(stats.records, (CHAT,))
-    wanted = sum(len(p) for _, p in plan)
+    wanted = sum(len(p) for _, p in plan) + DIRECT_BATCH
     if not g.check(
         "the mock received one request per prompt",
         len(records) == wanted,
-        f"3 batches of {len(plan[0][1])}, {len(plan[1][1])} and {len(plan[2][1])} prompts sent {len(records)} "
-        "chat completion request(s)",
+        f"3 batches of {len(plan[0][1])}, {len(plan[1][1])} and {len(plan[2][1])} prompts, and {DIRECT_BATCH} calls "
+        f"straight through your client, sent {len(records)} chat completion request(s)",
         "answer_all must send one client.chat.completions.create(...) per prompt, through the client it is given",
     ):
         return
@@ -89,7 +92,8 @@ def grade(g: Grading) -> None:
     _check_answers(verdict, outcome, plan)
     if not _check_async(verdict, records):
         return
-    _check_peak(g, batches)
+    if _check_peak(g, batches):
+        _check_direct(g, records[-DIRECT_BATCH:])
     _check_churn(verdict, batches)
     _check_timeout(verdict, records)
 
@@ -147,12 +151,25 @@ def _check_async(verdict: Verdict, records: list[Record]) -> bool:
     )
 
 
-def _check_peak(g: Grading, batches: list[Batch]) -> None:
+def _check_direct(g: Grading, records: list[Record]) -> bool:
+    """The pool itself is capped: the client used directly, not through answer_all, keeps the cap too."""
+    peak = peak_in_flight(records)
+    return g.check(
+        "the client itself is capped",
+        peak <= SECOND_K,
+        f"{DIRECT_BATCH} calls sent at once straight through make_client({SECOND_K})'s client had {peak} in flight"
+        + ("" if peak <= SECOND_K else ": the cap lives in answer_all, not in the client"),
+        "cap the client's pool, not the calling code: any other code using this client (a second function, a "
+        "retry, a stream) bypasses a semaphore in answer_all. Build the client with "
+        "httpx2.Limits(max_connections=k, max_keepalive_connections=k)",
+    )
+
+
+def _check_peak(g: Grading, batches: list[Batch]) -> bool:
     bad = [b for b in batches if b.peak != b.k]
     seen = ", ".join(f"make_client({b.k}): {b.peak} of {len(b.prompts)}" for b in (batches[0], batches[2]))
     if not bad:
-        g.check("peak in flight equals the cap", True, f"requests in flight at once, {seen}")
-        return
+        return g.check("peak in flight equals the cap", True, f"requests in flight at once, {seen}")
     first = bad[0]
     if all(b.peak == 1 for b in bad):
         evidence = f"at most 1 request was in flight ({seen}): your batch ran one request at a time"
@@ -183,7 +200,7 @@ def _check_peak(g: Grading, batches: list[Batch]) -> None:
             "build the limits from make_client's argument k (max_connections=k), not a fixed number, and let the "
             "pool do the capping rather than a semaphore in answer_all"
         )
-    g.check("peak in flight equals the cap", False, evidence, hint)
+    return g.check("peak in flight equals the cap", False, evidence, hint)
 
 
 def _check_churn(verdict: Verdict, batches: list[Batch]) -> None:
