@@ -8,14 +8,18 @@ pool apart from a cap in the learner's own calling code.
 from __future__ import annotations
 
 import asyncio
+import inspect
 from typing import Any
 
 
 async def burst(client: Any, prompts: list[str], model: str = "gpt-4o-mini") -> int:
-    """Send every prompt at once straight through `client`; returns how many answered."""
+    """Send every prompt at once straight through `client` (a sync client from threads); returns how many
+    answered. The grader, not this probe, judges which kind of client it was."""
 
-    async def one(prompt: str) -> str:
-        completion = await client.chat.completions.create(model=model, messages=[{"role": "user", "content": prompt}])
-        return completion.choices[0].message.content or ""
+    async def one(prompt: str) -> Any:
+        messages = [{"role": "user", "content": prompt}]
+        if inspect.iscoroutinefunction(client.chat.completions.create):
+            return await client.chat.completions.create(model=model, messages=messages)
+        return await asyncio.to_thread(client.chat.completions.create, model=model, messages=messages)
 
     return len(await asyncio.gather(*(one(p) for p in prompts)))
