@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -102,7 +103,7 @@ def _grade(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     """Maintainers: prove every grader (stub fails, solution passes, every answer gets its verdict)."""
     from .grading import get_exercise
-    from .grading.proofs import cases, run
+    from .grading.proofs import cases
 
     try:
         chosen = [get_exercise(name) for name in args.exercises] or None
@@ -110,7 +111,26 @@ def _check(args: argparse.Namespace) -> int:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return 2
     failures = 0
-    todo = cases(chosen)
+    if args.stress:
+        from .grading.stress import cpu_burners, stress_cases
+
+        todo = stress_cases() * args.rounds
+        burning = cpu_burners()
+    else:
+        todo = cases(chosen)
+        burning = contextlib.nullcontext(0)
+    with burning as count:
+        if count:
+            print(f"{count} CPU burners running, each in its own session; {args.rounds} rounds")
+        failures = _prove(todo, args.verbose)
+    print(f"\n{len(todo) - failures} passed, {failures} failed")
+    return 1 if failures else 0
+
+
+def _prove(todo: list[Any], verbose: bool) -> int:
+    from .grading.proofs import run
+
+    failures = 0
     for number, case in enumerate(todo, 1):
         result = run(case)
         mark = "ok  " if result.ok else "FAIL"
@@ -119,10 +139,9 @@ def _check(args: argparse.Namespace) -> int:
         if not result.ok:
             failures += 1
             print("       " + (result.problem or ""))
-            if args.verbose:
+            if verbose:
                 print("       " + result.verdict.to_text().replace("\n", "\n       "))
-    print(f"\n{len(todo) - failures} passed, {failures} failed")
-    return 1 if failures else 0
+    return failures
 
 
 def _progress(args: argparse.Namespace) -> int:
@@ -178,6 +197,10 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="maintainers: prove the graders (stubs fail, solutions pass, answers)")
     check.add_argument("exercises", nargs="*", help="ex02, 02 or 2 (default: every exercise)")
     check.add_argument("-v", "--verbose", action="store_true", help="print the verdict of every failed proof")
+    check.add_argument(
+        "--stress", action="store_true", help="the solutions and ex02's anti-patterns with CPU burners running"
+    )
+    check.add_argument("--rounds", type=int, default=2, help="with --stress: how many times (default 2)")
     check.set_defaults(func=_check)
 
     prog = sub.add_parser("progress", help="every exercise and its status")
