@@ -18,8 +18,8 @@ async def burst(client: Any, prompts: list[str], model: str = "gpt-4o-mini") -> 
 
     async def one(prompt: str) -> Any:
         messages = [{"role": "user", "content": prompt}]
-        if inspect.iscoroutinefunction(client.chat.completions.create):
-            return await client.chat.completions.create(model=model, messages=messages)
-        return await asyncio.to_thread(client.chat.completions.create, model=model, messages=messages)
+        # From a thread: a sync client makes its request there; an async one only returns the coroutine.
+        value = await asyncio.to_thread(client.chat.completions.create, model=model, messages=messages)
+        return await value if inspect.isawaitable(value) else value
 
     return len(await asyncio.gather(*(one(p) for p in prompts)))
