@@ -28,7 +28,7 @@ CASES = [
         400,
         "stream",
     ),
-    ("responses without input", "POST", "/v1/responses", AUTH, b'{"model": "m"}', 400, "input"),
+    ("responses input of a number", "POST", "/v1/responses", AUTH, b'{"input": 5}', 400, "input"),
     ("embeddings of a number", "POST", "/v1/embeddings", AUTH, b'{"model": "m", "input": 5}', 400, "input"),
     (
         "embeddings with bad dimensions",
@@ -40,7 +40,7 @@ CASES = [
         "dimensions",
     ),
     ("unknown model id", "GET", "/v1/models/nope", AUTH, None, 404, "model"),
-    ("wrong method", "GET", CHAT, AUTH, None, 405, "not allowed"),
+    ("wrong method", "GET", CHAT, AUTH, None, 405, "Invalid method for URL (GET /v1/chat/completions)"),
     ("unknown path", "POST", "/v1/nothing/here", AUTH, b"{}", 404, "Invalid URL"),
     ("path outside /v1", "GET", "/", AUTH, None, 404, "Invalid URL"),
     ("no Authorization header", "POST", CHAT, {}, b'{"model": "m", "messages": []}', 401, "API key"),
@@ -64,6 +64,8 @@ def test_bad_input_gets_an_openai_style_error(
     status: int,
     hint: str,
 ) -> None:
+    if path.startswith("/_mock/"):
+        headers = {**headers, **mock.control_headers()}
     response = httpx2.request(method, mock.url + path, headers=headers, content=body, timeout=5)
     assert response.status_code == status
     error = response.json()["error"]
@@ -90,4 +92,5 @@ def test_forced_status_answers_have_the_error_shape_and_retry_headers(mock: Mock
     response = httpx2.post(mock.base_url + "/chat/completions", headers=headers, json={})
     assert response.status_code == 429
     assert (response.headers["retry-after"], response.headers["retry-after-ms"]) == ("2", "1500")
-    assert response.json()["error"]["type"] == "rate_limit_exceeded"
+    error = response.json()["error"]
+    assert (error["type"], error["code"]) == ("requests", "rate_limit_exceeded")
