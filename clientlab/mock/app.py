@@ -24,7 +24,7 @@ from .controls import BY_HEADER, Behaviour
 from .endpoints import Call
 from .errors import APIErrorResponse, ClientGone, Headers, error_body
 from .recorder import Recorder
-from .records import PROMPT_CHARS, cut, new_record
+from .records import PROMPT_CHARS, cut, new_record, shared
 
 log = logging.getLogger("clientlab.mock")
 
@@ -182,7 +182,7 @@ class MockApp:
         assert record is not None
         model = body.get("model")
         if isinstance(model, str):
-            record["model"] = cut(model)
+            record["model"] = shared(cut(model))
         record["stream"] = body.get("stream") is True
         if route.prompt is not None:
             record["prompt"] = cut(route.prompt(body), PROMPT_CHARS)

@@ -3,7 +3,8 @@
 Connections come from the server's own connection events (see `protocol.py`), not from guesses. A
 connection is counted when it carries its first request to the API: connections and requests that only
 carry `/_mock/` control calls are not counted. Memory stays flat: records (each bounded in bytes, see
-`records.py`) and closed connections are kept in bounded deques, attempt counters in a bounded LRU map.
+`records.py`, and kept as compact tuples once finished) and closed connections are kept in bounded
+deques, attempt counters in a bounded LRU map.
 
 Requests in flight are tracked by id, across resets: one that started before a reset is still in flight
 after it, counts toward the new peak while it lasts, and is finished exactly once.
@@ -52,6 +53,7 @@ class Recorder:
         self._open: dict[int, dict[str, Any]] = {}  # requests in flight, by record id; survives resets
         self._next_conn_id = 1
         self._next_request_id = 1
+        self._keys: tuple[str, ...] = ()
         self.reset()
 
     def reset(self) -> None:
@@ -63,7 +65,7 @@ class Recorder:
         self.peak_in_flight = len(self._open)
         self.status_counts: dict[str, int] = {}
         self.outcome_counts: dict[str, int] = {}
-        self.records: deque[dict[str, Any]] = deque(maxlen=self.max_records)
+        self.records: deque[tuple[Any, ...]] = deque(maxlen=self.max_records)  # values, in `_keys` order
         self.records_dropped = 0
         self.closed_connections: deque[Connection] = deque(maxlen=MAX_CONNECTION_LOG)
         self._attempts: OrderedDict[str, int] = OrderedDict()
@@ -126,8 +128,8 @@ class Recorder:
         """Close a record: the status sent (None if none was) and how the request ended. Idempotent."""
         if self._open.pop(record["id"], None) is None:
             return
-        record["start"] = record.pop("_t0") - self.epoch
-        record["end"] = time.perf_counter() - self.epoch
+        record["start"] = round(record.pop("_t0") - self.epoch, 6)
+        record["end"] = round(time.perf_counter() - self.epoch, 6)
         record["status"] = status
         record["outcome"] = outcome
         key = str(status) if status is not None else outcome
@@ -135,7 +137,9 @@ class Recorder:
         self.outcome_counts[outcome] = self.outcome_counts.get(outcome, 0) + 1
         if len(self.records) == self.records.maxlen:
             self.records_dropped += 1
-        self.records.append(record)
+        if not self._keys:  # every record has the same keys in the same order (records.new_record)
+            self._keys = tuple(record)
+        self.records.append(tuple(record.values()))
 
     # -- reporting ---------------------------------------------------------------------------------
     def snapshot(self, *, with_records: bool = True) -> dict[str, Any]:
@@ -157,7 +161,8 @@ class Recorder:
             "uptime": now - self.epoch,
         }
         if with_records:
-            records = [_rounded(r) for r in self.records]
+            keys = self._keys
+            records = [dict(zip(keys, values, strict=True)) for values in self.records]
             records.extend(_open_view(r, self.epoch) for r in self._open.values())
             data["records"] = records
             open_now = [c for c in self._by_peer.values() if c.counted]
@@ -165,13 +170,6 @@ class Recorder:
                 (c.to_dict(self.epoch) for c in [*self.closed_connections, *open_now]), key=lambda c: c["id"]
             )
         return data
-
-
-def _rounded(record: dict[str, Any]) -> dict[str, Any]:
-    out = dict(record)
-    out["start"] = round(out["start"], 6)
-    out["end"] = round(out["end"], 6)
-    return out
 
 
 def _open_view(record: dict[str, Any], epoch: float) -> dict[str, Any]:

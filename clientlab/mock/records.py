@@ -7,6 +7,7 @@ name or a 60 KB header is cut), so 20,000 records stay within a few megabytes.
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 MAX_FIELD_CHARS = 200
@@ -17,11 +18,15 @@ PROMPT_CHARS = 200
 
 
 def new_record(method: str, path: str, headers: dict[str, str], request_id: str) -> dict[str, Any]:
-    """A request's record as it arrives (the app fills in the rest as it goes)."""
+    """A request's record as it arrives (the app fills in the rest as it goes).
+
+    The recorder relies on every record having these keys in this order, then id, conn, start, end,
+    status and outcome.
+    """
     get = headers.get
     return {
         "method": method,
-        "path": cut(path),
+        "path": shared(cut(path)),
         "model": None,
         "prompt": None,
         "stream": False,
@@ -30,10 +35,10 @@ def new_record(method: str, path: str, headers: dict[str, str], request_id: str)
         "timeout": _seconds_or_none(get("x-stainless-timeout")),
         "idempotency_key": cut(get("idempotency-key")),
         "async": _async_flag(get("x-stainless-async")),
-        "client_tag": cut(get("x-client-tag")),
-        "user_agent": cut(get("user-agent")),
-        "organization": cut(get("openai-organization")),
-        "project": cut(get("openai-project")),
+        "client_tag": shared(cut(get("x-client-tag"))),
+        "user_agent": shared(cut(get("user-agent"))),
+        "organization": shared(cut(get("openai-organization"))),
+        "project": shared(cut(get("openai-project"))),
         "attempt": 0,
         "chunks_sent": 0,
         "redirected": False,
@@ -47,6 +52,11 @@ def cut(text: str | None, limit: int = MAX_FIELD_CHARS) -> str | None:
     if text is None or len(text) <= limit:
         return text
     return text[: limit - 3] + "..."
+
+
+def shared(text: str | None) -> str | None:
+    """One copy of a text many records repeat (user agent, model, path), kept while any record uses it."""
+    return None if text is None else sys.intern(text)
 
 
 def _int_or_none(value: str | None) -> int | None:
