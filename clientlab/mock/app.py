@@ -322,6 +322,8 @@ async def read_json(scope: Scope, receive: Receive, headers: dict[str, str], emp
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
+        if "depth" in str(exc):
+            raise _too_deep() from None
         raise APIErrorResponse(
             400,
             "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your "
@@ -331,10 +333,13 @@ async def read_json(scope: Scope, receive: Receive, headers: dict[str, str], emp
     if not isinstance(data, dict):
         raise APIErrorResponse(400, "The request body must be a JSON object.", code="invalid_json")
     if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and _depth(data) > MAX_JSON_DEPTH:
-        raise APIErrorResponse(
-            400, f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.", code="invalid_json"
-        )
+        raise _too_deep()
     return data
+
+
+def _too_deep() -> APIErrorResponse:
+    message = f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep."
+    return APIErrorResponse(400, message, code="invalid_json")
 
 
 def _depth(data: Any) -> int:

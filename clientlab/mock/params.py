@@ -123,10 +123,8 @@ def embeddings_request(body: dict[str, Any], base64_allowed: bool) -> EmbeddingA
     inputs = body.get("input")
     if inputs is None:
         raise _missing("input")
-    if isinstance(inputs, str):
-        texts = [inputs]
-    elif isinstance(inputs, list):
-        texts = _embedding_inputs(inputs)
+    if isinstance(inputs, str | list):
+        texts = _embedding_inputs([inputs] if isinstance(inputs, str) else inputs)
     else:
         raise _wrong_type("input", "a string or an array of strings or token arrays", inputs)
     fmt = body.get("encoding_format", "float")

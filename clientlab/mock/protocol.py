@@ -33,6 +33,9 @@ IDLE_TIMEOUT = 75.0
 """Seconds a new connection may stay silent before its first request (uvicorn's keep-alive covers later)."""
 CHECK_INTERVAL = 0.25
 """How often each connection's guard looks at the clock."""
+LINGER = 2.0
+"""Seconds a refused connection keeps reading (and discarding) what the client still sends: closing with
+unread data would reset the connection, and the client could lose the error answer."""
 
 _REASONS = {400: b"Bad Request", 408: b"Request Timeout", 431: b"Request Header Fields Too Large"}
 
@@ -130,8 +133,17 @@ def recording_protocol(recorder: Recorder) -> type[asyncio.Protocol]:
             self._refuse(408, message)
 
         def _refuse(self, status: int, message: str) -> None:
+            """Answer with an error and end the connection: no more requests are read from it."""
             self._refused = True
+            cycle: Any = self.cycle
+            if cycle is not None and not cycle.response_complete:
+                cycle.disconnected = True  # the app, if one is waiting for the body, sees the client gone
+                cycle.message_event.set()
             self.transport.write(raw_error(status, message))
-            self.transport.close()
+            if self.transport.can_write_eof():
+                self.transport.write_eof()
+                self.loop.call_later(LINGER, self.transport.close)
+            else:
+                self.transport.close()
 
     return RecordingProtocol
