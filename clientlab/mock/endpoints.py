@@ -28,6 +28,7 @@ class Call:
     body: dict[str, Any]
     path_params: dict[str, str]
     query: bytes = b""
+    prompt: str = ""  # the text the request is about (its route's `prompt` function), "" if none
 
     @property
     def from_python_sdk(self) -> bool:
@@ -35,14 +36,14 @@ class Call:
 
 
 def chat_completions(call: Call) -> Answer:
-    ask = params.chat_request(call.body)
+    ask = params.chat_request(call.body, call.prompt)
     if ask.stream:
         return shapes.chat_chunks(ask.model, ask.prompt, ask.include_usage)
     return shapes.chat_completion(ask.model, ask.prompt)
 
 
 def responses(call: Call) -> Answer:
-    ask = params.responses_request(call.body)
+    ask = params.responses_request(call.body, call.prompt)
     if ask.stream:
         return shapes.response_events(ask.model, ask.prompt)
     return shapes.response_object(ask.model, ask.prompt)
@@ -70,6 +71,7 @@ def model_by_id(call: Call) -> Answer:
 
 
 def prompt_of_chat(body: dict[str, Any]) -> str:
+    """The last user message's text (what the mock answers); leniently, before the body is checked."""
     messages = body.get("messages")
     return c.chat_prompt([m for m in messages if isinstance(m, dict)]) if isinstance(messages, list) else ""
 

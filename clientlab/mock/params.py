@@ -69,8 +69,8 @@ class EmbeddingAsk:
     base64: bool
 
 
-def chat_request(body: dict[str, Any]) -> Ask:
-    """`POST /v1/chat/completions`: model and messages are required."""
+def chat_request(body: dict[str, Any], prompt: str) -> Ask:
+    """`POST /v1/chat/completions`: model and messages are required. `prompt`: `content.chat_prompt`'s."""
     model = _model(body, required=True)
     messages = body.get("messages")
     if messages is None:
@@ -104,17 +104,17 @@ def chat_request(body: dict[str, Any]) -> Ask:
     if options is not None and not isinstance(options, dict):
         raise _wrong_type("stream_options", "an object", options)
     include_usage = stream and isinstance(options, dict) and options.get("include_usage") is True
-    return Ask(model, c.chat_prompt(messages), stream, include_usage)
+    return Ask(model, prompt, stream, include_usage)
 
 
-def responses_request(body: dict[str, Any]) -> Ask:
+def responses_request(body: dict[str, Any], prompt: str) -> Ask:
     """`POST /v1/responses`: every field is optional (a stored prompt can carry the model and input)."""
     model = _model(body, required=False) or DEFAULT_RESPONSES_MODEL
     input_ = body.get("input")
     if input_ is not None and not isinstance(input_, str | list):
         raise _wrong_type("input", "a string or an array of input items", input_)
     _numbers(body, RESPONSES_NUMBERS)
-    return Ask(model, c.responses_prompt(input_), _boolean(body, "stream"))
+    return Ask(model, prompt, _boolean(body, "stream"))
 
 
 def embeddings_request(body: dict[str, Any], base64_allowed: bool) -> EmbeddingAsk:
@@ -208,9 +208,9 @@ def _model(body: dict[str, Any], *, required: bool) -> str | None:
 
 
 def _numbers(body: dict[str, Any], table: dict[str, tuple[bool, float, float]]) -> None:
-    for name, (integer, low, high) in table.items():
-        if body.get(name) is not None:
-            _number_in(body, name, integer, low, high)
+    for name in body.keys() & table.keys():
+        if body[name] is not None:
+            _number_in(body, name, *table[name])
 
 
 def _number_in(body: dict[str, Any], name: str, integer: bool, low: float, high: float) -> float:

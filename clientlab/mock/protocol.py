@@ -65,7 +65,8 @@ def recording_protocol(recorder: Recorder) -> type[asyncio.Protocol]:
             self._head_bytes = 0
             self._in_head = False
             self._since = self.loop.time()  # when the current head, body or silence began
-            self._waiting = "idle"  # what the guard is timing: "idle", "head", "body" or "" (nothing)
+            self._waiting = "idle"  # what the guard times: "idle" (no byte yet), "head", "body" or "" (nothing;
+            # uvicorn's keep-alive timeout covers the silence after an answer)
             self._refused = False
             self._guard: asyncio.TimerHandle | None = self.loop.call_later(CHECK_INTERVAL, self._check)
 
@@ -81,8 +82,6 @@ def recording_protocol(recorder: Recorder) -> type[asyncio.Protocol]:
         def data_received(self, data: bytes) -> None:
             if self._refused:
                 return
-            if self._waiting == "idle":
-                self._waiting, self._since = "head", self.loop.time()
             super().data_received(data)
             if self._in_head:
                 self._head_bytes += len(data)
@@ -104,11 +103,6 @@ def recording_protocol(recorder: Recorder) -> type[asyncio.Protocol]:
             self._waiting = ""
             super().on_message_complete()
 
-        def on_response_complete(self) -> None:
-            super().on_response_complete()
-            if self._waiting == "":
-                self._waiting, self._since = "idle", self.loop.time()
-
         def send_400_response(self, msg: str) -> None:
             self._refuse(400, f"Invalid HTTP request received: {msg}")
 
@@ -121,7 +115,7 @@ def recording_protocol(recorder: Recorder) -> type[asyncio.Protocol]:
                 self._timed_out(f"The request's headers took longer than {HEAD_TIMEOUT:g} s to arrive.")
             elif self._waiting == "body" and waited > BODY_TIMEOUT:
                 self._timed_out(f"The request's body took longer than {BODY_TIMEOUT:g} s to arrive.")
-            elif self._waiting == "idle" and self.cycle is None and waited > IDLE_TIMEOUT:
+            elif self._waiting == "idle" and waited > IDLE_TIMEOUT:  # silent since it connected
                 self.transport.close()
             else:
                 self._guard = self.loop.call_later(CHECK_INTERVAL, self._check)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Callable
 from typing import Any
 
 MAX_FIELD_CHARS = 200
@@ -20,31 +21,18 @@ PROMPT_CHARS = 200
 def new_record(method: str, path: str, headers: dict[str, str], request_id: str) -> dict[str, Any]:
     """A request's record as it arrives (the app fills in the rest as it goes).
 
-    The recorder relies on every record having these keys in this order, then id, conn, start, end,
-    status and outcome.
+    The recorder relies on every record having `_TEMPLATE`'s keys in its order, then id, conn, start,
+    end, status and outcome.
     """
-    get = headers.get
-    return {
-        "method": method,
-        "path": shared(cut(path)),
-        "model": None,
-        "prompt": None,
-        "stream": False,
-        "retry_count": _int_or_none(get("x-stainless-retry-count")),
-        "read_timeout": _seconds_or_none(get("x-stainless-read-timeout")),
-        "timeout": _seconds_or_none(get("x-stainless-timeout")),
-        "idempotency_key": cut(get("idempotency-key")),
-        "async": _async_flag(get("x-stainless-async")),
-        "client_tag": shared(cut(get("x-client-tag"))),
-        "user_agent": shared(cut(get("user-agent"))),
-        "organization": shared(cut(get("openai-organization"))),
-        "project": shared(cut(get("openai-project"))),
-        "attempt": 0,
-        "chunks_sent": 0,
-        "redirected": False,
-        "request_id": request_id,
-        "mock_headers_ignored": False,
-    }
+    record = _TEMPLATE.copy()
+    record["method"] = method
+    record["path"] = shared(cut(path))
+    record["request_id"] = request_id
+    for name, value in headers.items():
+        field = _FROM_HEADERS.get(name)
+        if field is not None:
+            record[field[0]] = field[1](value)
+    return record
 
 
 def cut(text: str | None, limit: int = MAX_FIELD_CHARS) -> str | None:
@@ -83,3 +71,42 @@ def _async_flag(value: str | None) -> bool | None:
     if value is None:
         return None
     return value.lower() != "false"
+
+
+def _text(value: str) -> str | None:
+    return shared(cut(value))
+
+
+_TEMPLATE: dict[str, Any] = {
+    "method": "",
+    "path": "",
+    "model": None,
+    "prompt": None,
+    "stream": False,
+    "retry_count": None,
+    "read_timeout": None,
+    "timeout": None,
+    "idempotency_key": None,
+    "async": None,
+    "client_tag": None,
+    "user_agent": None,
+    "organization": None,
+    "project": None,
+    "attempt": 0,
+    "chunks_sent": 0,
+    "redirected": False,
+    "request_id": None,
+    "mock_headers_ignored": False,
+}
+_FROM_HEADERS: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "x-stainless-retry-count": ("retry_count", _int_or_none),
+    "x-stainless-read-timeout": ("read_timeout", _seconds_or_none),
+    "x-stainless-timeout": ("timeout", _seconds_or_none),
+    "idempotency-key": ("idempotency_key", cut),
+    "x-stainless-async": ("async", _async_flag),
+    "x-client-tag": ("client_tag", _text),
+    "user-agent": ("user_agent", _text),
+    "openai-organization": ("organization", _text),
+    "openai-project": ("project", _text),
+}
+"""Request headers a record keeps: header -> (record field, conversion)."""
