@@ -136,6 +136,14 @@ def test_rules_match_paths_and_embedding_input_and_win_over_headers(mock: MockSe
     assert records[1].duration < 1.5  # the second rule (match anything) overrode the client's latency header
 
 
+def test_a_rule_matches_anywhere_in_a_long_prompt(mock: MockServer, client: openai.OpenAI) -> None:
+    mock.configure(rules=[{"match": "needle", "behaviour": {"status": 418}}])
+    with pytest.raises(openai.APIStatusError) as info:
+        client.chat.completions.create(**ask("hay " * 300 + "needle"))
+    assert info.value.status_code == 418
+    assert "needle" not in (mock.stats().records[0].prompt or "")  # the record keeps only the first 200 characters
+
+
 def test_rules_can_be_set_through_the_config_endpoint(mock: MockServer) -> None:
     rule = {"match": "stall me", "attempts": [0, 1], "paths": ["/v1/responses"], "behaviour": {"stall": True}}
     response = httpx2.post(mock.url + "/_mock/config", headers=mock.control_headers(), json={"rules": [rule]})

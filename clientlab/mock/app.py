@@ -212,7 +212,7 @@ class MockApp:
         else:
             record["attempt"] = self._attempt(call, record, behaviour)
         for rule in behaviour.rules:
-            if rule.applies(record["prompt"] or "", call.path, record["attempt"]):
+            if rule.applies(call.prompt, call.path, record["attempt"]):
                 behaviour = replace(behaviour, **dict(rule.behaviour))
                 break
         return behaviour

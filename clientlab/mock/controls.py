@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from .errors import APIErrorResponse
@@ -229,13 +229,13 @@ class Behaviour:
         data["rules"] = [rule.to_dict() for rule in self.rules]
         return data
 
-    def updated(self, values: Mapping[str, Any], *, per_request: bool = False) -> Behaviour:
+    def updated(self, values: Mapping[str, Any]) -> Behaviour:
         """A copy with the given settings changed, each checked and converted (a 400 error when invalid)."""
         if not isinstance(values, Mapping):
             raise APIErrorResponse(400, "Mock settings must be a JSON object.", code="invalid_mock_setting")
-        unknown = sorted(str(k) for k in values if k not in BY_NAME or (per_request and not BY_NAME[k].per_request))
+        unknown = sorted(str(k) for k in values if k not in BY_NAME)
         if unknown:
-            known = [s.name for s in SETTINGS if s.per_request or not per_request]
+            known = [s.name for s in SETTINGS]
             raise APIErrorResponse(
                 400,
                 f"Unknown mock setting(s): {', '.join(unknown)[:200]}. Known: {known}.",
@@ -273,11 +273,6 @@ def convert_setting(name: str, value: Any) -> Any:
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
-
-
-def default_behaviour_fields() -> list[str]:
-    """Names of `Behaviour`'s fields, in order (a test checks they match the registry)."""
-    return [f.name for f in fields(Behaviour)]
 
 
 def markdown_table() -> str:

@@ -8,7 +8,7 @@ by the peer address in the ASGI scope (`scope["client"]`), which is unique among
 uvicorn's httptools protocol limits neither the size of a request's head nor the time a client may take
 to send it or its body. The guard here answers 431 to a head over `MAX_HEAD_BYTES` and 408 to a head or
 body that takes longer than its timeout, in the API's error JSON, and closes the connection. It checks
-each connection from one timer that runs a few times a second, so a request costs no timer of its own.
+each connection from one timer that runs once a second, so a request costs no timer of its own.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ BODY_TIMEOUT = 30.0
 """Seconds a client may take to send a request's body after its headers."""
 IDLE_TIMEOUT = 75.0
 """Seconds a new connection may stay silent before its first request (uvicorn's keep-alive covers later)."""
-CHECK_INTERVAL = 0.25
+CHECK_INTERVAL = 1.0
 """How often each connection's guard looks at the clock."""
 LINGER = 2.0
 """Seconds a refused connection keeps reading (and discarding) what the client still sends: closing with
