@@ -167,7 +167,7 @@ class MockApp:
         ex.record = self.recorder.request_started(scope.get("client"), record)
         try:
             route, call = await self._parse(scope, ex, headers)
-            behaviour = self._decide(route, call, record, scope.get("query_string", b""))
+            behaviour = self._decide(call, record, scope.get("query_string", b""))
             await self._answer(scope, ex, route, call, behaviour)
         except APIErrorResponse as err:
             await ex.send_error(err)
@@ -198,7 +198,7 @@ class MockApp:
         record["prompt"] = cut(prompt, PROMPT_CHARS) if route.prompt is not None else None
         return route, Call(method, scope["path"], headers, body, path_params, scope.get("query_string", b""), prompt)
 
-    def _decide(self, route: routes.Route, call: Call, record: dict[str, Any], query: bytes) -> Behaviour:
+    def _decide(self, call: Call, record: dict[str, Any], query: bytes) -> Behaviour:
         """The behaviour for this attempt: server defaults, then the client's headers, then the first rule."""
         behaviour = self.behaviour
         if behaviour.client_controls:
