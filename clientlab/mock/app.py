@@ -265,7 +265,9 @@ class MockApp:
         if forced is not None:
             raise APIErrorResponse(forced, headers=_retry_headers(b))
         answer = route.handler(call)
-        if isinstance(answer, dict):
+        if isinstance(answer, bytes):
+            await ex.send_json(200, answer)
+        elif isinstance(answer, dict):
             await ex.send_json(200, orjson.dumps(answer))
         else:
             await ex.send_stream(answer, b.chunk_interval_ms / 1000)

@@ -1,21 +1,25 @@
 """The API's endpoints: check what was asked (`params`), answer in the API's shape (`shapes`).
 
-An endpoint is a plain function of the request (`Call`) returning the JSON data to send, or an iterator
-of SSE chunks for a stream. `prompt_of_*` find the text a request is about, leniently (before any check),
-so that records and rules can name a call even when the mock is told to fail it.
+An endpoint is a plain function of the request (`Call`) returning the JSON data to send (as data, or
+already serialised), or an iterator of SSE chunks for a stream. `prompt_of_*` find the text a request
+is about, leniently (before any check), so that records and rules can name a call even when the mock
+is told to fail it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
+
+import orjson
 
 from . import content as c
 from . import params, shapes
 from .errors import APIErrorResponse
 
-Answer = dict[str, Any] | Iterator[bytes]
+Answer = dict[str, Any] | bytes | Iterator[bytes]
 
 
 @dataclass
@@ -39,7 +43,7 @@ def chat_completions(call: Call) -> Answer:
     ask = params.chat_request(call.body, call.prompt)
     if ask.stream:
         return shapes.chat_chunks(ask.model, ask.prompt, ask.include_usage)
-    return shapes.chat_completion(ask.model, ask.prompt)
+    return _chat_completion_json(ask.model, ask.prompt)
 
 
 def responses(call: Call) -> Answer:
@@ -68,6 +72,12 @@ def model_by_id(call: Call) -> Answer:
             404, f"The model '{model_id[:100]}' does not exist", param="model", code="model_not_found"
         )
     return c.model_object(model_id)
+
+
+@lru_cache(maxsize=256)
+def _chat_completion_json(model: str, prompt: str) -> bytes:
+    """The same question gets the same answer: load tests and retries repeat it, so it is made once."""
+    return orjson.dumps(shapes.chat_completion(model, prompt))
 
 
 def prompt_of_chat(body: dict[str, Any]) -> str:
