@@ -20,6 +20,7 @@ from . import params, shapes
 from .errors import APIErrorResponse
 
 Answer = dict[str, Any] | bytes | Iterator[bytes]
+CACHED_PROMPT_CHARS = 2000
 
 
 @dataclass
@@ -43,6 +44,8 @@ def chat_completions(call: Call) -> Answer:
     ask = params.chat_request(call.body, call.prompt)
     if ask.stream:
         return shapes.chat_chunks(ask.model, ask.prompt, ask.include_usage)
+    if len(ask.prompt) > CACHED_PROMPT_CHARS:  # the cache keeps its keys: only short prompts go in
+        return shapes.chat_completion(ask.model, ask.prompt)
     return _chat_completion_json(ask.model, ask.prompt)
 
 
