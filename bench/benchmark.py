@@ -320,16 +320,19 @@ def main(argv: list[str] | None = None) -> int:
     ratio = mock.rps / bare.rps if bare.rps else 0.0
     cpu_bare, cpu_mock = (statistics.median(b.cpu_us for b in runs) for runs in (bare_runs, mock_runs))
     cpu_ratio = cpu_bare / cpu_mock if cpu_mock else 0.0
+    best_bare, best_mock = (max(b.rps for b in runs) for runs in (bare_runs, mock_runs))
+    best_ratio = best_mock / best_bare if best_bare else 0.0
     p50, p99 = lat.p50 * 1000, lat.p99 * 1000
     growth = mem["after"] - mem["before"]
     rows = [
         ("Throughput, bare Starlette app", f"{bare.rps:,.0f} req/s", "", ""),
         ("Throughput, mock server", f"{mock.rps:,.0f} req/s", "", ""),
         ("Mock / bare ratio", f"{ratio:.2f}", f"≥ {TARGET_RATIO}", verdict(ratio >= TARGET_RATIO)),
+        ("Mock / bare ratio, best run of each", f"{best_ratio:.2f}", "(others' load only lowers a run)", ""),
         (
             "Server CPU per request, bare / mock",
             f"{cpu_ratio:.2f} ({cpu_bare:.0f} / {cpu_mock:.0f} µs)",
-            "(the same ratio, measured in CPU time)",
+            "(the same ratio in CPU time)",
             "",
         ),
         ("Latency p50 (200 ms mock, c=100)", f"{p50:.1f} ms", f"≤ {TARGET_P50_MS:g} ms", verdict(p50 <= TARGET_P50_MS)),

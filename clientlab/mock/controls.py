@@ -117,89 +117,42 @@ class Setting:
         return "--" + self.name.replace("_", "-")
 
 
+# fmt: off
 SETTINGS: tuple[Setting, ...] = (
-    Setting(
-        "latency_ms",
-        "ms",
-        "0 to 3,600,000",
-        "wait this long before answering (before a stream's first chunk)",
-        _number(0, MAX_MS),
-    ),
-    Setting(
-        "status",
-        "status",
-        "400 to 599",
-        "answer every attempt with this status and an OpenAI error body",
-        _integer(400, 599, optional=True),
-    ),
-    Setting(
-        "fail_first",
-        "count",
-        "0 to 1,000,000",
-        "fail the first N attempts of a request, then answer normally",
-        _integer(0, 1_000_000),
-    ),
-    Setting("fail_status", "status", "400 to 599", "the status of those failures", _integer(400, 599)),
-    Setting(
-        "retry_after",
-        "text",
-        "printable ASCII, up to 64 characters",
-        "send `Retry-After: <value>` with errors",
-        _header_value,
-    ),
-    Setting(
-        "retry_after_ms",
-        "text",
-        "printable ASCII, up to 64 characters",
-        "send `retry-after-ms: <value>` with errors",
-        _header_value,
-    ),
-    Setting(
-        "should_retry",
-        "bool",
-        "true, false or empty (not sent)",
-        "send `x-should-retry: <value>` with answers",
-        _boolean(optional=True),
-    ),
-    Setting(
-        "stall", "bool", "true or false", "accept the request and never answer (until the client leaves)", _boolean()
-    ),
-    Setting("drop", "bool", "true or false", "close the connection without answering", _boolean()),
-    Setting(
-        "redirect",
-        "bool",
-        "true or false",
-        "answer `307` to the same path plus `?mock_redirected=N`, once; "
-        "the followed request is answered and recorded with `redirected: true`",
-        _boolean(),
-    ),
-    Setting("chunk_interval_ms", "ms", "0 to 3,600,000", "pause between stream chunks", _number(0, MAX_MS)),
-    Setting(
-        "attempts_by",
-        "mode",
-        "auto or body",
-        "how attempts of one request are grouped for `fail_first` and "
-        "rules: `auto` = Idempotency-Key, else retry-count header, else body; `body` = the request body",
-        _choice("auto", "body"),
-    ),
-    Setting(
-        "client_controls",
-        "bool",
-        "true or false",
-        "obey clients' `x-mock-*` headers (false: ignore them and record `mock_headers_ignored`)",
-        _boolean(),
-        per_request=False,
-    ),
-    Setting(
-        "rules",
-        "JSON",
-        "a list of rules",
-        "server-side behaviour for chosen requests: "
-        '`[{"match": "text", "attempts": [0], "paths": [...], "behaviour": {...}}]`',
-        parse_rules,
-        per_request=False,
-    ),
+    Setting("latency_ms", "ms", "0 to 3,600,000",
+            "wait this long before answering (before a stream's first chunk)", _number(0, MAX_MS)),
+    Setting("status", "status", "400 to 599",
+            "answer every attempt with this status and an OpenAI error body", _integer(400, 599, optional=True)),
+    Setting("fail_first", "count", "0 to 1,000,000",
+            "fail the first N attempts of a request, then answer normally", _integer(0, 1_000_000)),
+    Setting("fail_status", "status", "400 to 599",
+            "the status of those failures", _integer(400, 599)),
+    Setting("retry_after", "text", "printable ASCII, up to 64 characters",
+            "send `Retry-After: <value>` with errors", _header_value),
+    Setting("retry_after_ms", "text", "printable ASCII, up to 64 characters",
+            "send `retry-after-ms: <value>` with errors", _header_value),
+    Setting("should_retry", "bool", "true, false or empty (not sent)",
+            "send `x-should-retry: <value>` with answers", _boolean(optional=True)),
+    Setting("stall", "bool", "true or false",
+            "accept the request and never answer (until the client leaves)", _boolean()),
+    Setting("drop", "bool", "true or false",
+            "close the connection without answering", _boolean()),
+    Setting("redirect", "bool", "true or false",
+            "answer `307` to the same path plus `?mock_redirected=N`, once; the followed request is answered "
+            "and recorded with `redirected: true`", _boolean()),
+    Setting("chunk_interval_ms", "ms", "0 to 3,600,000",
+            "pause between stream chunks", _number(0, MAX_MS)),
+    Setting("attempts_by", "mode", "auto or body",
+            "how attempts of one request are grouped for `fail_first` and rules: `auto` = Idempotency-Key, "
+            "else retry-count header, else body; `body` = the request body", _choice("auto", "body")),
+    Setting("client_controls", "bool", "true or false",
+            "obey clients' `x-mock-*` headers (false: ignore them and record `mock_headers_ignored`)", _boolean(),
+            per_request=False),
+    Setting("rules", "JSON", "a list of rules",
+            'server-side behaviour for chosen requests: `[{"match": "text", "attempts": [0], "paths": [...], '
+            '"behaviour": {...}}]`', parse_rules, per_request=False),
 )
+# fmt: on
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 BY_HEADER: dict[str, Setting] = {s.header: s for s in SETTINGS if s.header}
 
