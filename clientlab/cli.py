@@ -7,32 +7,23 @@ import contextlib
 import json
 import os
 import sys
-from dataclasses import fields
 from typing import Any
 
-from .mock.controls import Behaviour
+from .mock.controls import SETTINGS, Behaviour
 from .mock.errors import APIErrorResponse
-
-BEHAVIOUR_HELP = {
-    "latency_ms": "answer after this many ms",
-    "status": "answer every request with this HTTP status",
-    "fail_first": "fail the first N attempts of each request",
-    "fail_status": "the status of those failures (default 500)",
-    "retry_after": "send Retry-After: N (seconds) with errors",
-    "retry_after_ms": "send retry-after-ms: N with errors",
-    "stall": "accept requests and never answer",
-    "drop": "close connections without answering",
-    "chunk_interval_ms": "pause between stream chunks",
-}
 
 
 def _serve(args: argparse.Namespace) -> int:
     from .mock.server import serve
 
     try:
-        behaviour = Behaviour().updated(
-            {f.name: getattr(args, f.name) for f in fields(Behaviour) if getattr(args, f.name) is not None}
-        )
+        given = {s.name: getattr(args, s.name) for s in SETTINGS if getattr(args, s.name) is not None}
+        if isinstance(given.get("rules"), str):
+            given["rules"] = json.loads(given["rules"])
+        behaviour = Behaviour().updated(given)
+    except json.JSONDecodeError as exc:
+        print(f"error: --rules is not valid JSON: {exc}", file=sys.stderr)
+        return 2
     except APIErrorResponse as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
@@ -42,7 +33,8 @@ def _serve(args: argparse.Namespace) -> int:
         base = f"{scheme}://{info['host']}:{info['port']}/v1"
         print(f"Client Lab mock OpenAI server on {base} (Ctrl+C to stop)")
         print(f"  export OPENAI_BASE_URL={base} OPENAI_API_KEY=anything")
-        print(f"  stats: curl {base[:-3]}/_mock/stats    reset: curl -X POST {base[:-3]}/_mock/reset")
+        token = f" -H 'x-mock-control-token: {args.control_token}'" if args.control_token else ""
+        print(f"  stats: curl{token} {base[:-3]}/_mock/stats    reset: curl{token} -X POST {base[:-3]}/_mock/reset")
         if info["ca_path"]:
             print(f"  TLS: trust the throwaway CA in {info['ca_path']}, e.g.")
             context = f"ssl.create_default_context(cafile='{info['ca_path']}')"
@@ -50,7 +42,15 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"  behaviour defaults: {json.dumps(behaviour.to_dict())}", flush=True)
 
     try:
-        serve(args.host, args.port, behaviour, args.tls, on_ready=announce, log_level=args.log_level)
+        serve(
+            args.host,
+            args.port,
+            behaviour,
+            args.tls,
+            on_ready=announce,
+            log_level=args.log_level,
+            control_token=args.control_token,
+        )
     except OSError as exc:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 1
@@ -176,12 +176,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the mock OpenAI server in the foreground")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=0, help="0 (default) picks a free port")
-    for f in fields(Behaviour):  # every server-wide default of the mock, e.g. --latency-ms, --fail-first
-        flag = "--" + f.name.replace("_", "-")
-        if f.type == "bool":
-            serve.add_argument(flag, action="store_const", const=True, default=None, help=BEHAVIOUR_HELP[f.name])
+    for s in SETTINGS:  # every behaviour setting of the mock, from its registry: --latency-ms, --fail-first, ...
+        if s.kind == "bool" and s.name != "should_retry":
+            # a bare flag turns it on; `--client-controls false` style values work too
+            serve.add_argument(s.flag, nargs="?", const=True, default=None, metavar="BOOL", help=s.help)
         else:
-            serve.add_argument(flag, default=None, metavar="N", help=BEHAVIOUR_HELP[f.name])
+            serve.add_argument(s.flag, default=None, metavar=s.kind.upper(), help=f"{s.help} ({s.allowed})")
+    serve.add_argument("--control-token", default=None, help="require this token in x-mock-control-token on /_mock/*")
     serve.add_argument("--tls", action="store_true", help="serve HTTPS with a throwaway CA (trustme)")
     serve.add_argument("--log-level", default="warning")
     serve.set_defaults(func=_serve)

@@ -4,6 +4,8 @@ all in strict response validation."""
 from __future__ import annotations
 
 import asyncio
+import base64
+import struct
 
 import httpx
 import httpx2
@@ -11,6 +13,7 @@ import openai
 import pytest
 
 from clientlab import MockServer, answer_for
+from clientlab.mock.content import embedding_vector
 
 MESSAGES = [{"role": "system", "content": "be brief"}, {"role": "user", "content": "hello lab"}]
 
@@ -135,3 +138,54 @@ def test_recorder_fields(mock: MockServer, client: openai.OpenAI) -> None:
     assert (record.read_timeout, record.retry_count, record.client_tag) == (7.5, 0, "lesson-1")
     assert record.user_agent.startswith("OpenAI/Python") and record.conn is not None
     assert 0 <= record.start <= record.end
+
+
+@pytest.mark.parametrize("strict", [True, False], ids=["strict", "loose"])
+def test_python_sdk_embeddings_default_to_base64_and_get_floats(mock: MockServer, strict: bool) -> None:
+    """openai-python asks for base64 unless told otherwise; in strict mode it could not take base64 back."""
+    with openai.OpenAI(base_url=mock.base_url, api_key="k", _strict_response_validation=strict) as client:
+        default = client.embeddings.create(model="m", input=["alpha", "beta"]).data
+        floats = client.embeddings.create(model="m", input=["alpha", "beta"], encoding_format="float").data
+    assert (
+        [d.embedding for d in default]
+        == [d.embedding for d in floats]
+        == [embedding_vector(t, 8) for t in ("alpha", "beta")]
+    )
+
+
+def test_other_clients_get_base64_when_they_ask(mock: MockServer) -> None:
+    body = {"model": "m", "input": ["alpha"], "encoding_format": "base64", "dimensions": 4}
+    for lang in ("js", None):
+        headers = {"Authorization": "Bearer k", **({"x-stainless-lang": lang} if lang else {})}
+        vector = httpx2.post(mock.base_url + "/embeddings", headers=headers, json=body).json()["data"][0]["embedding"]
+        assert list(struct.unpack("<4f", base64.b64decode(vector))) == embedding_vector("alpha", 4)
+    python = {"Authorization": "Bearer k", "x-stainless-lang": "python"}
+    floats = httpx2.post(mock.base_url + "/embeddings", headers=python, json=body).json()["data"][0]["embedding"]
+    assert floats == embedding_vector("alpha", 4)
+
+
+def test_errors_carry_the_request_id_and_the_apis_codes(mock: MockServer, client: openai.OpenAI) -> None:
+    with pytest.raises(openai.BadRequestError) as info:
+        client.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES, temperature=99)
+    error = info.value
+    assert (error.code, error.param, error.type) == ("decimal_above_max_value", "temperature", "invalid_request_error")
+    assert error.request_id is not None and error.request_id == mock.stats().records[0].request_id
+    with pytest.raises(openai.BadRequestError) as info:
+        client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "wizard", "content": "x"}])
+    assert (info.value.code, info.value.param) == ("invalid_value", "messages[0].role")
+    with pytest.raises(openai.RateLimitError) as info:
+        client.with_options(max_retries=0).responses.create(input="x", extra_headers={"x-mock-status": "429"})
+    assert info.value.code == "rate_limit_exceeded"
+
+
+def test_a_wrong_method_on_a_known_path_is_answered_as_the_api_does(mock: MockServer) -> None:
+    response = httpx2.get(mock.base_url + "/chat/completions", headers={"Authorization": "Bearer k"})
+    assert response.status_code == 405 and response.headers["allow"] == "POST"
+    assert response.json()["error"]["message"].startswith("Invalid method for URL (GET /v1/chat/completions)")
+    assert response.headers["x-request-id"].startswith("req_")
+
+
+def test_responses_need_no_model(client: openai.OpenAI) -> None:
+    """Every field of a response request is optional in the API's schema (a stored prompt can carry them)."""
+    assert client.responses.create().output_text == answer_for("")
+    assert client.responses.create(input="hi").model == "gpt-4o-mini"

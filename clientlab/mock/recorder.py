@@ -2,8 +2,12 @@
 
 Connections come from the server's own connection events (see `protocol.py`), not from guesses. A
 connection is counted when it carries its first request to the API: connections and requests that only
-carry `/_mock/` control calls are not counted. Memory stays flat: records and closed connections are kept
-in bounded deques, attempt counters in a bounded LRU map.
+carry `/_mock/` control calls are not counted. Memory stays flat: records (each bounded in bytes, see
+`records.py`, and kept as compact tuples once finished) and closed connections are kept in bounded
+deques, attempt counters in a bounded LRU map.
+
+Requests in flight are tracked by id, across resets: one that started before a reset is still in flight
+after it, counts toward the new peak while it lasts, and is finished exactly once.
 """
 
 from __future__ import annotations
@@ -35,36 +39,42 @@ class Connection:
             "id": self.id,
             "opened": round(self.opened_at - epoch, 6),
             "closed": None if self.closed_at is None else round(self.closed_at - epoch, 6),
+            "open": self.closed_at is None,
             "requests": self.requests,
         }
 
 
 class Recorder:
-    """Counters, connection tracking and a bounded log of per-request records."""
+    """Counters, connection tracking, requests in flight and a bounded log of finished requests."""
 
     def __init__(self, max_records: int = MAX_RECORDS) -> None:
         self.max_records = max_records
         self._by_peer: dict[tuple[str, int], Connection] = {}
+        self._open: dict[int, dict[str, Any]] = {}  # requests in flight, by record id; survives resets
         self._next_conn_id = 1
+        self._next_request_id = 1
+        self._keys: tuple[str, ...] = ()
         self.reset()
 
     def reset(self) -> None:
-        """Start counting afresh. Connections still open stay open (and are not counted as opened again)."""
+        """Start counting afresh. Open connections stay open; requests in flight stay in flight."""
         self.epoch = time.perf_counter()
         self.epoch_wall = time.time()
         self.connections_opened = 0
         self.requests_total = 0
-        self.in_flight = 0
-        self.peak_in_flight = 0
+        self.peak_in_flight = len(self._open)
         self.status_counts: dict[str, int] = {}
         self.outcome_counts: dict[str, int] = {}
-        self.records: deque[dict[str, Any]] = deque(maxlen=self.max_records)
+        self.records: deque[tuple[Any, ...]] = deque(maxlen=self.max_records)  # values, in `_keys` order
         self.records_dropped = 0
         self.closed_connections: deque[Connection] = deque(maxlen=MAX_CONNECTION_LOG)
         self._attempts: OrderedDict[str, int] = OrderedDict()
-        self._next_request_id = 1
         for conn in self._by_peer.values():
             conn.requests = 0
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._open)
 
     # -- connection events (called by the protocol) -------------------------------------------------
     def connection_made(self, peer: tuple[str, int], transport: Any) -> None:
@@ -95,7 +105,7 @@ class Recorder:
 
     def request_started(self, peer: tuple[str, int] | None, record: dict[str, Any]) -> dict[str, Any]:
         """Count a request to the API and open its record; returns the record to finish later."""
-        conn = self.connection_for(peer)
+        conn = self._by_peer.get(peer) if peer else None
         if conn is not None:
             if not conn.counted:
                 conn.counted = True
@@ -104,21 +114,22 @@ class Recorder:
                 conn.opened_at = max(conn.opened_at, self.epoch)
                 self.connections_opened += 1
             conn.requests += 1
-        now = time.perf_counter()
-        record["id"] = self._next_request_id
+        record["id"] = rid = self._next_request_id
         self._next_request_id += 1
         record["conn"] = conn.id if conn is not None else None
-        record["start"] = now - self.epoch
+        record["_t0"] = time.perf_counter()
+        self._open[rid] = record
         self.requests_total += 1
-        self.in_flight += 1
-        if self.in_flight > self.peak_in_flight:
-            self.peak_in_flight = self.in_flight
+        if len(self._open) > self.peak_in_flight:
+            self.peak_in_flight = len(self._open)
         return record
 
     def request_finished(self, record: dict[str, Any], status: int | None, outcome: str) -> None:
-        """Close a record: the status sent (None if none was) and how the request ended."""
-        self.in_flight -= 1
-        record["end"] = time.perf_counter() - self.epoch
+        """Close a record: the status sent (None if none was) and how the request ended. Idempotent."""
+        if self._open.pop(record["id"], None) is None:
+            return
+        record["start"] = round(record.pop("_t0") - self.epoch, 6)
+        record["end"] = round(time.perf_counter() - self.epoch, 6)
         record["status"] = status
         record["outcome"] = outcome
         key = str(status) if status is not None else outcome
@@ -126,11 +137,17 @@ class Recorder:
         self.outcome_counts[outcome] = self.outcome_counts.get(outcome, 0) + 1
         if len(self.records) == self.records.maxlen:
             self.records_dropped += 1
-        self.records.append(record)
+        if not self._keys:  # every record has the same keys in the same order (records.new_record)
+            self._keys = tuple(record)
+        self.records.append(tuple(record.values()))
 
     # -- reporting ---------------------------------------------------------------------------------
     def snapshot(self, *, with_records: bool = True) -> dict[str, Any]:
-        """Everything as JSON-able data (what `GET /_mock/stats` returns)."""
+        """Everything as JSON-able data (what `GET /_mock/stats` returns).
+
+        Records of requests still in flight come last, with `end`, `status` and `outcome` null.
+        """
+        now = time.perf_counter()
         data: dict[str, Any] = {
             "connections_opened": self.connections_opened,
             "connections_open": self.connections_open,
@@ -141,10 +158,13 @@ class Recorder:
             "outcome_counts": dict(self.outcome_counts),
             "records_dropped": self.records_dropped,
             "since": self.epoch_wall,
-            "uptime": time.perf_counter() - self.epoch,
+            "uptime": now - self.epoch,
         }
         if with_records:
-            data["records"] = [_rounded(r) for r in self.records]
+            keys = self._keys
+            records = [dict(zip(keys, values, strict=True)) for values in self.records]
+            records.extend(_open_view(r, self.epoch) for r in self._open.values())
+            data["records"] = records
             open_now = [c for c in self._by_peer.values() if c.counted]
             data["connections"] = sorted(
                 (c.to_dict(self.epoch) for c in [*self.closed_connections, *open_now]), key=lambda c: c["id"]
@@ -152,9 +172,7 @@ class Recorder:
         return data
 
 
-def _rounded(record: dict[str, Any]) -> dict[str, Any]:
-    out = dict(record)
-    for key in ("start", "end"):
-        if isinstance(out.get(key), float):
-            out[key] = round(out[key], 6)
+def _open_view(record: dict[str, Any], epoch: float) -> dict[str, Any]:
+    out = {k: v for k, v in record.items() if k != "_t0"}
+    out.update(start=round(record["_t0"] - epoch, 6), end=None, status=None, outcome=None)
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import secrets
 import ssl
 import subprocess
 import sys
@@ -44,9 +45,14 @@ class MockServer:
     ...     mock.stats().connections_opened
     1
 
-    Keyword arguments are the server-wide behaviour defaults (see `clientlab.mock.controls`); each can be
-    overridden per request with an `x-mock-*` header. `set_env=True` points a plain `OpenAI()` at the mock
-    (OPENAI_BASE_URL, OPENAI_API_KEY) until the server stops.
+    Keyword arguments are the server-wide behaviour settings (the registry in `clientlab.mock.controls`),
+    e.g. `latency_ms=50`, `rules=[...]`, `client_controls=False`; most can be overridden per request with
+    an `x-mock-*` header. `set_env=True` points a plain `OpenAI()` at the mock (OPENAI_BASE_URL,
+    OPENAI_API_KEY) until the server stops.
+
+    Every server gets a random control token (`control_token`): its `/_mock/*` calls need it, and this
+    object sends it with `stats()`, `reset()` and `configure()`, so code under test cannot reset the counts
+    or change the behaviour. The token reaches a server process through its stdin.
     """
 
     def __init__(
@@ -63,6 +69,7 @@ class MockServer:
         if mode not in ("process", "thread"):
             raise ValueError("mode must be 'process' or 'thread'")
         self.behaviour = Behaviour().updated(behaviour)
+        self.control_token = secrets.token_urlsafe(24)
         self.mode = mode
         self.host = host
         self.tls = tls
@@ -130,8 +137,7 @@ class MockServer:
             self.host,
             "--port",
             str(self.port),
-            "--behaviour",
-            json.dumps(self.behaviour.to_dict()),
+            "--settings-on-stdin",
         ]
         if self.tls:
             cmd.append("--tls")
@@ -146,7 +152,10 @@ class MockServer:
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         self._proc = proc
-        assert proc.stdout is not None
+        assert proc.stdin is not None and proc.stdout is not None
+        settings = {"behaviour": self.behaviour.to_dict(), "control_token": self.control_token}
+        proc.stdin.write(json.dumps(settings).encode() + b"\n")
+        proc.stdin.flush()  # stdin stays open: the child stops when it closes
         line = read_first_line(proc.stdout.fileno(), proc, self.startup_timeout)
         try:
             info = json.loads(line)["ready"]
@@ -162,7 +171,7 @@ class MockServer:
         import asyncio
 
         tls_files: TLSFiles | None = make_tls_files() if self.tls else None
-        app = MockApp(Recorder(), self.behaviour)
+        app = MockApp(Recorder(), self.behaviour, self.control_token)
         sock = bind_socket(self.host, self.port)
         self.port, self.pid = sock.getsockname()[1], os.getpid()
         self.ca_path = str(tls_files.ca_path) if tls_files else None
@@ -215,15 +224,22 @@ class MockServer:
         self._control("POST", "/_mock/reset")
 
     def configure(self, **changes: Any) -> dict[str, Any]:
-        """Change server-wide behaviour defaults while running; returns the new defaults."""
+        """Change server-wide behaviour settings while running (e.g. `rules=[...]`); returns them all."""
         return self._control("POST", "/_mock/config", changes)
+
+    def control_headers(self) -> dict[str, str]:
+        """The header that lets a raw HTTP call use this server's control plane."""
+        return {"x-mock-control-token": self.control_token}
 
     def _control(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         if not self.running:
             raise MockServerError("the mock server is not running (use it inside `with MockServer() as mock:`)")
         data = json.dumps(body).encode() if body is not None else (b"{}" if method == "POST" else None)
         request = urllib.request.Request(
-            self.url + path, data=data, method=method, headers={"content-type": "application/json"}
+            self.url + path,
+            data=data,
+            method=method,
+            headers={"content-type": "application/json", **self.control_headers()},
         )
         if self.tls and self._ssl is None:
             self._ssl = self.ssl_context()

@@ -1,8 +1,10 @@
 """Running the mock app on uvicorn: one socket bound by us (a free port, no race), optional TLS.
 
-`serve()` runs it in the foreground (the CLI); `python -m clientlab.mock.server --child` is what
-`MockServer` starts in its own process: it prints one JSON line when ready and exits when its parent
-goes away (its stdin closes), so a killed notebook kernel leaves no server behind.
+`serve()` runs it in the foreground (the CLI); `python -m clientlab.mock.server` is what `MockServer`
+starts in its own process: it reads its settings and control token from the first line of its stdin
+(never the command line or the environment, which other processes of the user can read), prints one
+JSON line when ready, and exits when its parent goes away (its stdin closes), so a killed notebook kernel
+leaves no server behind.
 """
 
 from __future__ import annotations
@@ -79,12 +81,14 @@ def serve(
     on_ready: Callable[[dict[str, Any]], None] | None = None,
     watch_parent: bool = False,
     log_level: str = "warning",
+    control_token: str | None = None,
 ) -> None:
     """Run the mock server until interrupted (or, with `watch_parent`, until stdin closes).
 
-    `on_ready` gets {host, port, pid, ca_path} once the server accepts connections.
+    `on_ready` gets {host, port, pid, ca_path} once the server accepts connections. With a
+    `control_token`, `/_mock/*` calls must carry it in `x-mock-control-token`.
     """
-    app = MockApp(Recorder(), behaviour or Behaviour())
+    app = MockApp(Recorder(), behaviour or Behaviour(), control_token)
     tls_files = make_tls_files() if tls else None
     sock = bind_socket(host, port)
     server = build_server(app, tls_files, log_level)
@@ -115,14 +119,28 @@ def child_main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--behaviour", default="{}", help="server-wide defaults as JSON")
     parser.add_argument("--tls", action="store_true")
+    parser.add_argument(
+        "--settings-on-stdin",
+        action="store_true",
+        help='read {"behaviour": {...}, "control_token": "..."} from the first line of stdin',
+    )
     args = parser.parse_args(argv)
 
     def announce(info: dict[str, Any]) -> None:
         sys.stdout.write(json.dumps({"ready": info}) + "\n")
         sys.stdout.flush()
 
-    behaviour = Behaviour().updated(json.loads(args.behaviour))
-    serve(args.host, args.port, behaviour, args.tls, on_ready=announce, watch_parent=True)
+    settings = json.loads(sys.stdin.buffer.readline() or b"{}") if args.settings_on_stdin else {}
+    behaviour = Behaviour().updated({**json.loads(args.behaviour), **settings.get("behaviour", {})})
+    serve(
+        args.host,
+        args.port,
+        behaviour,
+        args.tls,
+        on_ready=announce,
+        watch_parent=True,
+        control_token=settings.get("control_token"),
+    )
 
 
 if __name__ == "__main__":

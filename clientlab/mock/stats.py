@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+OUTCOMES = {
+    "ok": "answered (status below 400)",
+    "error": "answered with an error status",
+    "disconnected": "the client went away before the answer began",
+    "disconnected_mid_stream": "the client went away while a stream was being sent",
+    "dropped": "the mock closed the connection without answering (drop)",
+    "stalled": "the mock never answered (stall) until the client went away",
+    "timed_out": "the client sent its body too slowly; the mock answered 408 and closed",
+}
+"""Every `Record.outcome` (None while a request is still in flight)."""
 
 
 @dataclass(frozen=True)
 class Record:
-    """One request to the API as the mock server saw it. Times are seconds since the last reset."""
+    """One request to the API as the mock server saw it. Times are seconds since the last reset.
+
+    A request still in flight when the stats were taken has `end`, `status` and `outcome` None (and its
+    `chunks_sent` so far); one that began before the last reset has a negative `start`.
+    """
 
     id: int
     conn: int | None
@@ -18,9 +34,9 @@ class Record:
     model: str | None
     stream: bool
     start: float
-    end: float
+    end: float | None
     status: int | None
-    outcome: str
+    outcome: str | None
     attempt: int
     retry_count: int | None
     read_timeout: float | None
@@ -28,11 +44,24 @@ class Record:
     is_async: bool | None
     client_tag: str | None
     user_agent: str | None
+    prompt: str | None = None
+    organization: str | None = None
+    project: str | None = None
+    timeout: float | None = None
+    chunks_sent: int = 0
+    redirected: bool = False
+    request_id: str | None = None
+    mock_headers_ignored: bool = False
+
+    @property
+    def in_flight(self) -> bool:
+        """Whether the request was still open when the stats were taken."""
+        return self.end is None
 
     @property
     def duration(self) -> float:
-        """Seconds from the request's arrival to its end."""
-        return self.end - self.start
+        """Seconds from the request's arrival to its end (to the snapshot, for one still in flight)."""
+        return (self.end if self.end is not None else self.start) - self.start
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Record:
@@ -44,9 +73,9 @@ class Record:
             model=data.get("model"),
             stream=bool(data.get("stream")),
             start=data["start"],
-            end=data["end"],
+            end=data.get("end"),
             status=data.get("status"),
-            outcome=data.get("outcome", "ok"),
+            outcome=data.get("outcome", "ok") if data.get("end") is not None else data.get("outcome"),
             attempt=data.get("attempt", 0),
             retry_count=data.get("retry_count"),
             read_timeout=data.get("read_timeout"),
@@ -54,7 +83,33 @@ class Record:
             is_async=data.get("async"),
             client_tag=data.get("client_tag"),
             user_agent=data.get("user_agent"),
+            prompt=data.get("prompt"),
+            organization=data.get("organization"),
+            project=data.get("project"),
+            timeout=data.get("timeout"),
+            chunks_sent=data.get("chunks_sent", 0),
+            redirected=bool(data.get("redirected")),
+            request_id=data.get("request_id"),
+            mock_headers_ignored=bool(data.get("mock_headers_ignored")),
         )
+
+
+def peak_in_flight(records: Iterable[Record]) -> int:
+    """The most requests in flight at once among `records`, from their start and end times.
+
+    Requests still in flight count as open to the end; an end at the same instant as a start counts first.
+    """
+    events: list[tuple[float, int]] = []
+    for r in records:
+        events.append((r.start, 1))
+        if r.end is not None:
+            events.append((r.end, -1))
+    events.sort()
+    peak = current = 0
+    for _, step in events:
+        current += step
+        peak = max(peak, current)
+    return peak
 
 
 @dataclass(frozen=True)
@@ -86,6 +141,23 @@ class Stats:
             connections=list(data.get("connections", [])),
             records_dropped=data.get("records_dropped", 0),
         )
+
+    @property
+    def finished(self) -> list[Record]:
+        """Records of requests that had ended when the stats were taken."""
+        return [r for r in self.records if r.end is not None]
+
+    @property
+    def open_records(self) -> list[Record]:
+        """Records of requests still in flight when the stats were taken."""
+        return [r for r in self.records if r.end is None]
+
+    def peak(self, paths: Iterable[str] | str | None = None) -> int:
+        """The most requests in flight at once, from the records (optionally only those to `paths`)."""
+        if paths is None:
+            return peak_in_flight(self.records)
+        wanted = {paths} if isinstance(paths, str) else set(paths)
+        return peak_in_flight(r for r in self.records if r.path in wanted)
 
     def headline(self) -> dict[str, int]:
         """The four numbers lessons talk about."""
