@@ -1,5 +1,11 @@
 """Grader of exercise 01: 21 calls in one process must share one client and one connection; only the quick
-call carries a 5 s read timeout, set with `with_options`."""
+call carries a 5 s read timeout, set with `with_options`, and the SDK's other defaults stay.
+
+The mock provokes what a timeout and retries are for, so the verdict rests on behaviour, not only on the
+headers the client writes about itself: the quick call's first answer takes 8 s (its 5 s timeout must cut
+it, and the retry must answer), one ordinary call is answered more slowly than the quick timeout (it must
+survive without a retry), and one ordinary call first gets a transient 503 (it must be retried).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,9 @@ QUICK_AT = 10  # ask_quick is the 11th call: 10 `ask` before it, 10 after
 QUICK_TIMEOUT = 5.0
 DEFAULT_TIMEOUT = 600.0
 MODEL = "gpt-4o-mini"
+STALL_MS = 8000  # ask_quick's first answer: its 5 s timeout must cut it (a 600 s one waits it out)
+SLOW_AT, SLOW_MS = 2, 5500  # the 3rd ask is answered in 5.5 s: longer than the quick timeout
+FLAKY_AT = 5  # the 6th ask first gets a 503
 
 
 def questions() -> list[tuple[str, str]]:
@@ -29,28 +38,95 @@ CLOSED_COPY = (
 )
 
 
+def rules(script: list[tuple[str, str]]) -> list[dict[str, object]]:
+    """The mock's misbehaviour, by question: each only on the first attempt."""
+    return [
+        {"match": script[QUICK_AT][1], "attempts": [0], "behaviour": {"latency_ms": STALL_MS}},
+        {"match": script[SLOW_AT][1], "attempts": [0], "behaviour": {"latency_ms": SLOW_MS}},
+        {"match": script[FLAKY_AT][1], "attempts": [0], "behaviour": {"status": 503}},
+    ]
+
+
+RETRIES_OFF = (
+    "The mock answered one ask with a transient 503, and your client gave up at once. The SDK retries 408, 409, "
+    "429 and 5xx twice by default: keep max_retries at its default (OpenAI() with no max_retries=)."
+)
+
+
 def grade(g: Grading) -> None:
     script = questions()
-    mock = g.mock()
+    mock = g.mock(rules=rules(script))
     outcome = g.run_calls([Call(fn, [q]) for fn, q in script], mock)
     stats = mock.stats()
     closed_after_quick = len(outcome.results) == QUICK_AT + 1
-    if not g.ran(outcome, {"client has been closed": CLOSED_COPY} if closed_after_quick else None):
+    hints = {"InternalServerError": RETRIES_OFF}
+    if closed_after_quick:
+        hints["client has been closed"] = CLOSED_COPY
+    if not g.ran(outcome, hints):
         return
     verdict = g.verdict
     _check_answers(verdict, outcome.results, script)
-    calls = model_records(stats.records)
+    attempts = model_records(stats.records)
+    calls = [r for r in attempts if r.attempt == 0]
     one_each = g.check(
         "one request per call",
         len(calls) == len(script),
-        f"your {len(script)} calls sent {len(calls)} request(s) to the model",
+        f"your {len(script)} calls sent {len(calls)} request(s) to the model, and {len(attempts) - len(calls)} retries",
         "ask and ask_quick must each send exactly one request: client.chat.completions.create(...), "
         "with no extra calls at import time",
     )
-    check_model(g, calls, MODEL, "your calls")
-    _check_connections(verdict, stats, calls if one_each else None, len(script))
+    check_model(g, attempts, MODEL, "your calls")
+    abandoned = sum(r.outcome in ABANDONED for r in attempts)
+    _check_connections(verdict, stats, calls if one_each else None, len(script), abandoned, attempts)
     if one_each:
         _check_timeouts(verdict, calls)
+        _check_behaviour(g, script, attempts)
+
+
+ABANDONED = ("disconnected", "stalled")  # attempts the client gave up on (its connection is closed)
+
+
+def _tries(attempts: list[Record], question: str) -> list[Record]:
+    return [r for r in attempts if r.prompt and question.startswith(r.prompt)]
+
+
+def _check_behaviour(g: Grading, script: list[tuple[str, str]], attempts: list[Record]) -> None:
+    """What the provoked misbehaviour shows: the quick timeout cut a stall, the slow answer was waited for,
+    the transient 503 was retried."""
+    quick = _tries(attempts, script[QUICK_AT][1])
+    cut = [r for r in quick if r.outcome in ABANDONED]
+    waited = cut[0].duration if cut else None
+    g.check(
+        "the quick call gives up on a stalled answer",
+        bool(cut) and quick[-1].status == 200,
+        f"ask_quick's first answer was {STALL_MS // 1000} s late; your client gave up after {waited:.1f} s and its "
+        "retry was answered"
+        if waited is not None
+        else f"ask_quick's first answer was {STALL_MS // 1000} s late and your client waited for it "
+        f"({len(quick)} attempt(s)): its timeout is longer than 5 s",
+        "ask_quick's call needs its own 5 s timeout: client.with_options(timeout=5).chat.completions.create(...)",
+    )
+    slow = _tries(attempts, script[SLOW_AT][1])
+    g.check(
+        "ordinary calls wait for a slow answer",
+        len(slow) == 1 and slow[0].status == 200,
+        f"one ask was answered after {SLOW_MS / 1000:g} s (longer than the quick timeout); "
+        + (
+            "your client waited for it"
+            if len(slow) == 1
+            else f"your client gave up after {slow[0].duration:.1f} s and asked again ({len(slow)} attempts)"
+        ),
+        "only ask_quick may have the short timeout: a timeout on the whole client (OpenAI(timeout=5)) cuts every "
+        "call that takes longer; keep OpenAI() at its defaults and use with_options in ask_quick alone",
+    )
+    flaky = _tries(attempts, script[FLAKY_AT][1])
+    statuses = [r.status for r in flaky]
+    g.check(
+        "a transient error is retried",
+        statuses[-1:] == [200] and len(flaky) >= 2,
+        f"one ask first got a 503; the mock then saw the statuses {statuses} for it",
+        RETRIES_OFF,
+    )
 
 
 def _check_answers(verdict: Verdict, results: list[object], script: list[tuple[str, str]]) -> None:
@@ -77,31 +153,36 @@ def _check_answers(verdict: Verdict, results: list[object], script: list[tuple[s
     )
 
 
-def _check_connections(verdict: Verdict, stats: Stats, calls: list[Record] | None, n: int) -> None:
-    opened = stats.connections_opened
-    evidence = f"your {n} calls opened {opened} connection{'s' if opened != 1 else ''}"
+def _check_connections(
+    verdict: Verdict, stats: Stats, calls: list[Record] | None, n: int, abandoned: int, attempts: list[Record]
+) -> None:
+    """One connection, plus one for each attempt the client gave up on (a timed-out connection is closed)."""
+    fresh = stats.connections_opened - abandoned
+    evidence = f"your {n} calls opened {fresh} connection{'s' if fresh != 1 else ''}"
+    note = f" (and {abandoned} more after an attempt that timed out, which closes its connection)" if abandoned else ""
     name = "one connection for every call"
-    if opened == 1:
-        verdict.add(name, True, f"{evidence}: one client, one pool, reused by every call")
+    if fresh <= 1:
+        verdict.add(name, True, f"{evidence}: one client, one pool, reused by every call{note}")
         return
-    if opened >= n:
+    if fresh >= n:
         verdict.add(
             name,
             False,
-            f"{evidence}: you build a client per call",
+            f"{evidence}: you build a client per call{note}",
             "create the client once, at module level (or cache it), and reuse it in ask and ask_quick: every "
             "new OpenAI(...) or http_client= brings a new connection pool, so nothing is reused",
         )
         return
     if calls is not None:
-        quick = calls[QUICK_AT]
-        others = {r.conn for i, r in enumerate(calls) if i != QUICK_AT}
-        if len(others) == 1 and quick.conn not in others:
+        quick_question = calls[QUICK_AT].prompt or ""
+        quick = {r.conn for r in attempts if r.prompt == quick_question}
+        others = {r.conn for r in attempts if r.prompt != quick_question}
+        if quick.isdisjoint(others):
             verdict.add(
                 name,
                 False,
-                f"{evidence}: ask shared one, but ask_quick's request came on a connection of its own, from a "
-                "second client or a second pool",
+                f"ask's calls used {len(others)} connection(s) and ask_quick's attempts {len(quick)} other(s): "
+                "ask_quick's requests came on a connection of its own, from a second client or a second pool",
                 "client.with_options(timeout=5) returns a copy that shares the client's connection pool: use it "
                 "in ask_quick instead of a second OpenAI(timeout=5) or a new http_client=",
             )
@@ -109,7 +190,7 @@ def _check_connections(verdict: Verdict, stats: Stats, calls: list[Record] | Non
     verdict.add(
         name,
         False,
-        f"{evidence}: some calls got a new client or a new pool",
+        f"{evidence}: some calls got a new client or a new pool{note}",
         "keep one client for the module and reuse it; for per-call settings use client.with_options(...), "
         "which shares the pool (a new OpenAI(...) or http_client= does not)",
     )

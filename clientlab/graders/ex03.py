@@ -57,6 +57,17 @@ def _prompts(tag: str, n: int) -> list[str]:
     return [f"Batch {tag}, question {i + 1}: what does a connection pool do?" for i in range(n)]
 
 
+FLAKY = "Batch F, question 2"  # its first attempt gets a 503: the SDK's retries must answer it
+MOVED = "Batch F, question 3"  # its first attempt is redirected (307): the SDK's client follows redirects
+
+
+def rules() -> list[dict[str, object]]:
+    return [
+        {"match": FLAKY, "attempts": [0], "behaviour": {"status": 503, "retry_after_ms": "50"}},
+        {"match": MOVED, "attempts": [0], "behaviour": {"redirect": True}},
+    ]
+
+
 def grade(g: Grading) -> None:
     plan = [(FIRST_K, _prompts("A", FIRST_BATCH)), (FIRST_K, _prompts("B", FIRST_BATCH))]
     plan.append((SECOND_K, _prompts("C", SECOND_BATCH)))
@@ -74,28 +85,63 @@ def grade(g: Grading) -> None:
     if not g.ran(outcome, HINTS):
         return
     verdict = g.verdict
-    records = model_records(stats.records, (CHAT,))
+    every = model_records(stats.records, (CHAT,))
+    records = [r for r in every if r.status == 200]  # one answered request per prompt
     wanted = sum(len(p) for _, p in plan) + DIRECT_BATCH
     if not g.check(
         "the mock received one request per prompt",
         len(records) == wanted,
         f"3 batches of {len(plan[0][1])}, {len(plan[1][1])} and {len(plan[2][1])} prompts, and {DIRECT_BATCH} calls "
-        f"straight through your client, sent {len(records)} chat completion request(s)",
+        f"straight through your client, got {len(records)} answered chat completion request(s)",
         "answer_all must send one client.chat.completions.create(...) per prompt, through the client it is given",
     ):
         return
-    check_model(g, records, MODEL, "answer_all")
-    batches, start = [], 0
-    for k, prompts in plan:
-        batches.append(Batch(k, prompts, records[start : start + len(prompts)]))
-        start += len(prompts)
+    check_model(g, every, MODEL, "answer_all")
+    batches = [Batch(k, prompts, [r for r in records if (r.prompt or "") in prompts]) for k, prompts in plan]
     _check_answers(verdict, outcome, plan)
     if not _check_async(verdict, records):
         return
     if _check_peak(g, batches):
-        _check_direct(g, records[-DIRECT_BATCH:])
+        _check_direct(g, [r for r in records if (r.prompt or "").startswith("Batch E")])
     _check_churn(verdict, batches)
-    _check_timeout(verdict, records)
+    _check_timeout(verdict, every)
+    _check_defaults_kept(g)
+
+
+def _check_defaults_kept(g: Grading) -> None:
+    """The SDK's retries and redirects, which a plain http client or max_retries=0 loses, as the wire shows: a
+    batch of its own, sent straight through make_client's client, where one prompt first gets a 503 and another
+    a redirect (each prompt's outcome is kept apart, so one failure does not hide the other)."""
+    mock = g.mock(latency_ms=LATENCY_MS, rules=rules())
+    probe = Call("clientlab.graders.probes:each", [Ref(0), _prompts("F", 4)])
+    outcome = g.run_calls([Call("make_client", [FIRST_K]), probe], mock)
+    records = model_records(mock.stats().records, (CHAT,))
+    if not outcome.ok:
+        g.check(
+            "the SDK's retries and redirects are kept",
+            False,
+            outcome.error.describe(g.filename) if outcome.error else "the run did not finish",
+            "a batch with one transient 503 and one redirect failed: see the error",
+        )
+        return
+    flaky = [r.status for r in records if (r.prompt or "").startswith(FLAKY)]
+    g.check(
+        "a transient error is retried",
+        flaky[-1:] == [200] and len(flaky) >= 2,
+        f"one prompt's first attempt got a 503; the mock then saw {flaky} for it",
+        "keep the SDK's retries: max_retries stays at its default of 2 (AsyncOpenAI(http_client=...) with no "
+        "max_retries=)",
+    )
+    moved = [r for r in records if (r.prompt or "").startswith(MOVED)]
+    followed = any(r.redirected and r.status == 200 for r in moved)
+    g.check(
+        "a redirect is followed",
+        followed,
+        "one prompt's first attempt was answered with 307 Temporary Redirect; "
+        + ("your client followed it" if followed else "your client did not follow it"),
+        "a plain httpx2/httpx client does not follow redirects, the SDK's does: build it with "
+        "DefaultAsyncHttpxClient(limits=...), or pass follow_redirects=True yourself",
+    )
 
 
 def _uncapped_pool_size(g: Grading) -> int:

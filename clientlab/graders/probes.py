@@ -23,3 +23,18 @@ async def burst(client: Any, prompts: list[str], model: str = "gpt-4o-mini") -> 
         return await value if inspect.isawaitable(value) else value
 
     return len(await asyncio.gather(*(one(p) for p in prompts)))
+
+
+async def each(client: Any, prompts: list[str], model: str = "gpt-4o-mini") -> list[str]:
+    """Send every prompt at once through `client`; returns, for each, "ok" or the exception it raised, so one
+    failure does not hide what happened to the others."""
+
+    async def one(prompt: str) -> str:
+        messages = [{"role": "user", "content": prompt}]
+        value = await asyncio.to_thread(client.chat.completions.create, model=model, messages=messages)
+        if inspect.isawaitable(value):
+            await value
+        return "ok"
+
+    results = await asyncio.gather(*(one(p) for p in prompts), return_exceptions=True)
+    return [r if isinstance(r, str) else f"{type(r).__name__}: {r}"[:200] for r in results]

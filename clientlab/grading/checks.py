@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..mock import Record
+from ..mock import Record, peak_in_flight
 from .learner import LearnerError, Outcome
 from .verdict import Verdict
 
@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from .harness import Grading
 
 MODEL_PATHS = ("/v1/chat/completions", "/v1/responses")
+__all__ = ["HINTS", "MESSAGE_HINTS", "check_model", "check_ran", "hint_for", "model_records", "peak_in_flight"]
 
 # Exception class name (or error kind) -> what to do about it, in the learner's terms.
 HINTS: dict[str, str] = {
@@ -92,13 +93,3 @@ def check_model(g: Grading, records: list[Record], model: str, caller: str) -> b
 def model_records(records: list[Record], paths: tuple[str, ...] = MODEL_PATHS) -> list[Record]:
     """The requests to the model endpoints a grader judges, in arrival order (other endpoints don't count)."""
     return sorted((r for r in records if r.path in paths), key=lambda r: (r.start, r.id))
-
-
-def peak_in_flight(records: list[Record]) -> int:
-    """The most of these requests the mock had in flight at once (from their arrival and end times)."""
-    events = sorted([(r.start, 1) for r in records] + [(r.end, -1) for r in records], key=lambda e: (e[0], e[1]))
-    current = best = 0
-    for _, step in events:
-        current += step
-        best = max(best, current)
-    return best

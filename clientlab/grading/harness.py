@@ -47,7 +47,11 @@ class Grading:
         return self.verdict.add(name, passed, evidence, hint)
 
     def mock(self, **behaviour: Any) -> MockServer:
-        """A fresh mock server for this grade, stopped when the grade ends."""
+        """A fresh mock server for this grade, stopped when the grade ends.
+
+        Locked against the code under test: its control plane needs the token only this process holds, and
+        it ignores `x-mock-*` headers the learner's code sends, so the scenario stays the grader's."""
+        behaviour.setdefault("client_controls", False)
         return self._stack.enter_context(MockServer(**behaviour))
 
     def run_calls(self, calls: list[Call], mock: MockServer, *, time_limit: float | None = None) -> Outcome:

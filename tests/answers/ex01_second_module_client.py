@@ -1,4 +1,4 @@
-# expect: opened 2 connections
+# expect: connection of its own
 """Wrong: two module-level clients, one per timeout, so two connection pools."""
 
 from openai import OpenAI

@@ -1,5 +1,6 @@
-# expect: pass
-"""The classic tutorial recipe on legacy httpx, with the timeout set back to the SDK's 600 s."""
+# expect: does not follow redirects
+"""Wrong now: the classic tutorial recipe on legacy httpx, timeout set back to 600 s, but a plain httpx client
+does not follow redirects as the SDK's does (the grader redirects one request)."""
 
 import asyncio
 

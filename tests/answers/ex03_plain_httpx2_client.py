@@ -1,6 +1,6 @@
-# expect: pass
-"""A plain httpx2.AsyncClient with the cap. It passes: the SDK treats httpx2's default 5 s timeout as "not set" and
-keeps its own 600 s on every request. What it does lose, follow_redirects=True, the mock cannot observe."""
+# expect: does not follow redirects
+"""Wrong: a plain httpx2.AsyncClient with the cap. The SDK treats httpx2's default 5 s timeout as "not set" and
+keeps its own 600 s, but follow_redirects=True is lost: the grader's redirected request reaches the code as an error."""
 
 import asyncio
 
