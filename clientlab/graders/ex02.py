@@ -243,7 +243,7 @@ def _check_probe(verdict: Verdict, probe: Wave, server: AppServer) -> bool:
         "Return the first choice's text unchanged: completion.choices[0].message.content, for this request's q.",
     ):
         return False
-    opened = probe.stats.connections_opened
+    opened = len({r.conn for r in probe.chats})  # only the connections that carried chat requests count
     return verdict.add(
         "one client for every request",
         opened == 1,
@@ -353,7 +353,7 @@ def _check_waves(verdict: Verdict, waves: list[Wave]) -> None:
             + ("" if fastest <= limit else f" (allowed: {limit:.1f} s): something in `chat` blocks the event loop"),
             HINT_BLOCKING,
         )
-    opened = waves[1].stats.connections_opened
+    opened = len({r.conn for r in waves[1].chats} - {r.conn for r in waves[0].chats})
     verdict.add(
         "the second wave reuses the connections",
         opened <= MAX_NEW_CONNECTIONS,
