@@ -391,8 +391,8 @@ plt.show()
 # extension) or `Retry-After` (seconds, or an HTTP date). The SDK reads `retry-after-ms` first. A value
 # between 0 and 120 s replaces the backoff **exactly, without jitter**; zero, negative or unreadable values
 # fall back to the backoff. The mock answers the first attempt with a 429 carrying the header, and the
-# second normally; the wait is measured on the server's clock. The last case has a 0.3 s timeout and
-# 1 retry, so (R+1)·T = 0.6 s.
+# second normally; the wait is measured on the server's clock. The last case has a 0.5 s timeout and
+# 1 retry, so (R+1)·T = 1 s.
 
 # %%
 fail_once = {"x-mock-fail-first": "1", "x-mock-fail-status": "429"}
@@ -402,13 +402,13 @@ cases = {
     "retry-after-ms: 250 + Retry-After: 3": ({"x-mock-retry-after-ms": "250", "x-mock-retry-after": "3"}, "0.25 s"),
     "Retry-After: 0": ({"x-mock-retry-after": "0"}, "backoff, 0.375 to 0.5"),
     "Retry-After: soon": ({"x-mock-retry-after": "soon"}, "backoff, 0.375 to 0.5"),
-    "Retry-After: 1, timeout=0.3": ({"x-mock-retry-after": "1"}, "1 s"),
+    "Retry-After: 2, timeout=0.5": ({"x-mock-retry-after": "2"}, "2 s"),
 }
 mock.reset()
 outcomes = at_once(
     {
         label: lambda label=label, headers=headers: ask(
-            client.with_options(timeout=0.3, max_retries=1) if "timeout" in label else client,
+            client.with_options(timeout=0.5, max_retries=1) if "timeout" in label else client,
             "hi",
             extra_headers={**fail_once, **headers, "x-client-tag": label},
         )
@@ -422,11 +422,11 @@ for label, (_, expected) in cases.items():
     result = "answered" if outcomes[label].error is None else outcomes[label].raised
     rows.append([label, len(mine), expected, seconds(gaps(mine)), result])
 print(table(["the 429 carried", "attempts", "expected wait", "measured wait", "result"], rows))
-print(f"the last call took {outcomes['Retry-After: 1, timeout=0.3'].seconds:.2f} s, more than (R+1)·T = 0.6")
+print(f"the last call took {outcomes['Retry-After: 2, timeout=0.5'].seconds:.2f} s; (R+1)·T is 1")
 
 # %% [markdown]
 # The server sets the pace, to the millisecond. And the `timeout` does not bound this wait: the last call
-# slept 1 s although its timeout was 0.3 s. With `Retry-After`, the worst case becomes (R+1)·T + R × 120 s.
+# slept 2 s although its timeout was 0.5 s. With `Retry-After`, the worst case becomes (R+1)·T + R × 120 s.
 #
 # What about more than two minutes? We can't wait that long here, so for the next cell the SDK's sleep
 # between attempts is **recorded instead of slept** (`retry_sleeps_recorded()` swaps the `time.sleep` the
@@ -468,7 +468,7 @@ def text_of(stream: openai.Stream) -> str:
 
 question = [{"role": "user", "content": "tell me a story"}]
 mock.reset()
-stream = client.with_options(timeout=0.3).chat.completions.create(
+stream = client.with_options(timeout=0.5).chat.completions.create(
     model=MODEL, messages=question, stream=True, extra_headers={"x-mock-fail-first": "1", "x-mock-stall": "1"}
 )
 print(repr(text_of(stream)))
@@ -491,14 +491,14 @@ print("attempts:", [(r.retry_count, r.status) for r in mock.stats().records])
 # %% [markdown]
 # You get one stream, and never see the failed attempts. But once the first chunk has arrived, the SDK has
 # handed you the stream, and **a failure after that lands in your `for` loop**. Here the mock sends the
-# first chunk, then pauses 800 ms before the next, with a read timeout of 0.3 s:
+# first chunk, then pauses 1.5 s before the next, with a read timeout of 0.5 s:
 
 # %%
 mock.reset()
 received = []
 try:
-    for chunk in client.with_options(timeout=0.3).chat.completions.create(
-        model=MODEL, messages=question, stream=True, extra_headers={"x-mock-chunk-interval-ms": "800"}
+    for chunk in client.with_options(timeout=0.5).chat.completions.create(
+        model=MODEL, messages=question, stream=True, extra_headers={"x-mock-chunk-interval-ms": "1500"}
     ):
         received.append(chunk)
 except openai.APITimeoutError as error:
