@@ -171,12 +171,14 @@ with unanswered_port() as silent_port, deaf_server() as (deaf_port, accepted):
     )
     deaf_accepted = len(accepted)
 held.close()
-tags = [r.client_tag for r in settle(mock).records]
+records = settle(mock).records
+tags = [r.client_tag for r in records]
+read_conns = {r.conn for r in records if r.client_tag == "read"}
 
 server_saw = {
     "connect": "no connection accepted",
     "write": f"{deaf_accepted} connections accepted, no request read",
-    "read": f"{tags.count('read')} requests, none answered",
+    "read": f"{tags.count('read')} requests on {len(read_conns)} connections, none answered",
     "pool": f"{tags.count('pool')} requests",
 }
 attempts = {"connect": connect_sent, "write": write_sent, "read": read_sent, "pool": pool_sent}
@@ -255,6 +257,8 @@ plt.show()
 # %%
 low, high = worst_case(600, 2)
 print(f"default client, a server that never answers: {low:.1f} to {high:.1f} s = {high / 60:.0f} minutes")
+low, high = worst_case(30, 2)
+print(f"timeout=30 with the default retries: {low:.2f} to {high:.2f}")
 low, high = worst_case(0.6, 2)
 print(
     f"the same call with T = 0.6 s (1/1000 of it): formula {low:.3f} to {high:.3f}, measured {measured[(0.6, 2)]:.2f} s"
@@ -262,8 +266,8 @@ print(
 
 # %% [markdown]
 # **Thirty minutes.** The row T = 0.6 s, R = 2 above is the default client at one thousandth of the scale:
-# same 3 attempts, same backoffs. Nothing in the SDK stops the clock earlier. A `timeout=30` with the
-# default retries is not "30 seconds" either, it is about 91.5 s (openai/openai-python#3828).
+# same 3 attempts, same backoffs. Nothing in the SDK stops the clock earlier. And a `timeout=30` with the
+# default retries is not "30 seconds": it is up to 91.5 s (openai/openai-python#3828 is that surprise).
 #
 # And "per read" means what it says: the read timeout restarts with every piece of the answer that
 # arrives. A stream whose chunks trickle in more often than T never times out, however long it takes in
@@ -284,8 +288,8 @@ print(f"{chunks} chunks in {took:.2f} s, {took / 0.4:.1f}× the 0.4 s timeout, n
 print("attempts the server saw:", mock.stats().requests_total)
 
 # %% [markdown]
-# The same holds for a non-streamed answer whose body arrives slowly. So a timeout limits how long the
-# client waits **for the next byte**, not how long the call takes. For a real deadline, see section 9.
+# So a timeout limits how long the client waits **for the next piece of the answer**, not how long the
+# call takes. For a real deadline, see section 9.
 #
 # ## 4. What is retried, and what you get after the last attempt
 #
@@ -342,7 +346,8 @@ for error_class in (openai.APITimeoutError, openai.RateLimitError, openai.Intern
 # timeouts and error statuses alike.
 #
 # One more detail: the SDK retries a POST too (a chat completion is one), although POST is not idempotent.
-# If the first attempt reached the model and only the answer got lost, the retry runs it again.
+# The server above received all 3 attempts of the call it hung up on: if the first attempt reached the
+# model and only the answer got lost, the retry runs it again.
 #
 # ## 5. Backoff, with jitter
 #
@@ -388,7 +393,7 @@ plt.show()
 # ## 6. `Retry-After`: obeyed exactly, up to two minutes
 #
 # An error answer can tell the client when to come back: `retry-after-ms` (milliseconds, an OpenAI
-# extension) or `Retry-After` (seconds, or an HTTP date). The SDK reads `retry-after-ms` first. A value
+# extension) or `Retry-After` (seconds). The SDK reads `retry-after-ms` first. A value
 # between 0 and 120 s replaces the backoff **exactly, without jitter**; zero, negative or unreadable values
 # fall back to the backoff. The mock answers the first attempt with a 429 carrying the header, and the
 # second normally; the wait is measured on the server's clock. The last case has a 0.5 s timeout and
@@ -401,6 +406,7 @@ cases = {
     "retry-after-ms: 250": ({"x-mock-retry-after-ms": "250"}, "0.25 s"),
     "retry-after-ms: 250 + Retry-After: 3": ({"x-mock-retry-after-ms": "250", "x-mock-retry-after": "3"}, "0.25 s"),
     "Retry-After: 0": ({"x-mock-retry-after": "0"}, "backoff, 0.375 to 0.5"),
+    "Retry-After: -5": ({"x-mock-retry-after": "-5"}, "backoff, 0.375 to 0.5"),
     "Retry-After: soon": ({"x-mock-retry-after": "soon"}, "backoff, 0.375 to 0.5"),
     "Retry-After: 2, timeout=0.5": ({"x-mock-retry-after": "2"}, "2 s"),
 }
@@ -605,8 +611,8 @@ print(f"the read timeout it carried: {record.read_timeout:g} s")
 
 # %% [markdown]
 # The request ran to the end; against a server that never answers, the thread would be stuck for the full
-# 30 minutes of section 3 (and the `with` block, like your program at exit, waits for it). In sync code, the
-# only way to bound a call is to choose T and R so that the formula fits your budget.
+# 30 minutes of section 3, holding a thread and a connection all along. In sync code, the only way to
+# bound a call is to choose T and R so that the formula fits your budget.
 
 # %%
 for c in (client, probe, read_client, pool_client, connect_client, write_client, refused_client):
