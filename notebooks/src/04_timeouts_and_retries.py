@@ -692,3 +692,21 @@ mock.stop()
 # a rate-limited mock server, and judges from what the mock records: the read timeout and the retry count
 # of each attempt, the attempts per call, the connections, and the values your functions return. It
 # computes your worst case from those settings; it doesn't time you.
+#
+# It runs five scenarios, each on a fresh mock server, and checks:
+#
+# * **normal** (answers take 100 ms): `ask`, `ask_fast`, `ask`, `ask_fast` return the answers, over one
+#   connection; `ask`'s requests announce the SDK's 600 s;
+# * **stalled** (no answer, ever): `ask_fast` returns `FALLBACK`; its attempts give T and R, and
+#   (R+1)·T + the backoffs must be at most 2.0 s;
+# * **one 503, then the answer**: `ask_fast` retries and returns the answer;
+# * **429 on every attempt**: `ask_fast` returns `FALLBACK`, nothing escapes;
+# * **the normal path against a steady 503**: `ask` raises the SDK's error, after its 3 attempts.
+#
+# Run the cell below to grade your file (or `python -m clientlab grade 04` in a terminal). Until you write
+# your answer it shows what the unsolved exercise gets.
+
+# %%
+from clientlab.grading import grade
+
+grade("ex04")
