@@ -16,10 +16,11 @@ Five scenarios, each a fresh mock server and a fresh run of the learner's module
 The worst case of the fast path is computed from what its requests announced, never timed:
 (R + 1) * T + the backoffs before retries 1..R (0.5 s, 1 s, 2 s..., at most 8 s each) <= BUDGET_S.
 
-The scenarios are independent, so they run side by side (one thread each): the grade takes about as long
-as its slowest scenario. The harness runs one sandbox at a time and gives no handle to stop one from
-outside, so after an interrupt the runs still in flight end by their own time limits (at most
-`Exercise.time_limit`; their mock servers are stopped at once, so they only fail faster).
+The scenarios are independent, so they run side by side (one thread each), the stalled one first: the grade
+takes about as long as the slowest. The harness runs one sandbox at a time and gives no handle to stop one
+from outside; an interrupt still ends the grade at once (the threads are daemons, and the mock servers stop
+with the grade, so the learner's code left running fails fast; its supervisor ends it by its time limit at
+the latest, or as soon as the grading process exits).
 """
 
 from __future__ import annotations
@@ -145,37 +146,39 @@ def _run_side_by_side(g: Grading, runs: list[Run]) -> None:
     """Every scenario on its own mock server, side by side. The stalled run starts first and alone, so that its
     short time limit is spent on the learner's code, not on the other runs' start-up: the others start once its
     first attempt reaches the mock (the module is imported and ask_fast is waiting), or it ended, or LEAD_S.
+    Each mock server is stopped as soon as its records are read (the harness's own stop is then a no-op).
     The first error of the course's own (a sandbox or a mock server that failed) is raised."""
-    mocks = {run.name: g.mock(**run.behaviour) for run in runs}
     failures: list[BaseException] = []
+    threads: list[threading.Thread] = []
 
-    def one(run: Run) -> None:
-        mock = mocks[run.name]
+    def one(run: Run, mock: MockServer) -> None:
         try:
             run.outcome = g.run_calls(run.calls, mock, time_limit=run.time_limit)
             stats = _settled(mock)
             run.records = model_records(stats.records)
             run.connections = stats.connections_opened
+            mock.stop()
         except BaseException as exc:  # raised below, in the grading thread: "could not grade"
             failures.append(exc)
 
-    # Daemon threads: an interrupted grade does not wait for them (see the module's docstring).
-    threads = {run.name: threading.Thread(target=one, args=(run,), daemon=True) for run in runs}
-    lead = [run for run in runs if run.lead]
-    for run in lead:
-        threads[run.name].start()
+    def start(run: Run, mock: MockServer) -> None:
+        # Daemon threads: an interrupted grade does not wait for them (see the module's docstring).
+        thread = threading.Thread(target=one, args=(run, mock), daemon=True)
+        thread.start()
+        threads.append(thread)
+
+    lead = [(run, g.mock(**run.behaviour)) for run in runs if run.lead]
+    for run, mock in lead:
+        start(run, mock)
+    rest = [(run, g.mock(**run.behaviour)) for run in runs if not run.lead]  # while the lead run imports
     deadline = time.monotonic() + LEAD_S
-    while lead and time.monotonic() < deadline and not failures:
-        waiting = [
-            r for r in lead if threads[r.name].is_alive() and not mocks[r.name].stats(records=False).requests_total
-        ]
-        if not waiting:
+    while time.monotonic() < deadline and not failures:
+        if all(run.outcome or mock.stats(records=False).requests_total for run, mock in lead):
             break
         time.sleep(0.05)
-    for run in runs:
-        if not run.lead:
-            threads[run.name].start()
-    for thread in threads.values():
+    for run, mock in rest:
+        start(run, mock)
+    for thread in threads:
         thread.join()
     if failures:
         raise failures[0]
