@@ -36,6 +36,7 @@ FAILS: dict[str, set[str]] = {
     "ex04_no_retries": {RECOVERS},
     "ex04_retries_break_budget": {BUDGET},
     "ex04_returns_none": {STALLED, LIMITED},
+    "ex04_second_module_client": {POOL},
     "ex04_thread_guard": {BUDGET},
     "ex04_timeout_equals_budget": {BUDGET},
     "ex04_timeout_on_normal_path": {DEFAULTS},

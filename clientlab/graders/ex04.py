@@ -340,6 +340,15 @@ def _check_connections(g: Grading, normal: Run, recovering: Run) -> None:
             "client and a new connection every time, and is never closed)",
         )
         return
+    if len(ask_conns) == 1 and len(set(fast_conns)) == 1 and not ask_conns & set(fast_conns):
+        g.check(
+            name,
+            False,
+            f"{evidence}: ask shared one and ask_fast another, from a second client or a second pool",
+            "make the fast path a copy of the module's client, client.with_options(timeout=..., max_retries=...): "
+            "it shares the client's connection pool, where a second OpenAI(...) (or http_client=) opens its own",
+        )
+        return
     g.check(
         name,
         False,
