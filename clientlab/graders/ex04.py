@@ -16,11 +16,11 @@ Five scenarios, each a fresh mock server and a fresh run of the learner's module
 The worst case of the fast path is computed from what its requests announced, never timed:
 (R + 1) * T + the backoffs before retries 1..R (0.5 s, 1 s, 2 s..., at most 8 s each) <= BUDGET_S.
 
-The scenarios are independent, so they run side by side (one thread each), the stalled one first: the grade
-takes about as long as the slowest. The harness runs one sandbox at a time and gives no handle to stop one
-from outside; an interrupt still ends the grade at once (the threads are daemons, and the mock servers stop
-with the grade, so the learner's code left running fails fast; its supervisor ends it by its time limit at
-the latest, or as soon as the grading process exits).
+The scenarios are independent, so they run side by side (one thread each), in two waves (the normal and the
+stalled runs first): the grade takes about as long as the slowest. The harness runs one sandbox at a time
+and gives no handle to stop one from outside; an interrupt still ends the grade at once (the threads are
+daemons, and the mock servers stop with the grade, so the learner's code left running fails fast; its
+supervisor ends it by its time limit at the latest, or as soon as the grading process exits).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from typing import Any
 from ..grading.checks import check_model, model_records
 from ..grading.harness import Grading
 from ..grading.learner import Call, LearnerError, Outcome
-from ..mock import MockServer, Record, answer_for
+from ..mock import MockServer, MockServerError, Record, answer_for
 
 MODEL = "gpt-4o-mini"
 BUDGET_S = 2.0
@@ -44,7 +44,7 @@ INITIAL_BACKOFF_S = 0.5
 MAX_BACKOFF_S = 8.0
 LATENCY_MS = 100  # the normal scenario: a model that answers, not instantly
 STALL_LIMIT_S = 12.0  # the stalled run: a right answer takes 4 s (start, import, <= 2 s, exit), 6 s with 3 CPU burners
-LEAD_S = 6.0  # at most this long before the other runs start beside the stalled one
+LEAD_S = 8.0  # at most this long before the second wave of runs starts
 SETTLE_S = 3.0  # after a run, for the mock to record the attempts the client hung up on
 
 NORMAL = [
@@ -77,7 +77,8 @@ class Run:
     calls: list[Call]
     time_limit: float | None
     behaviour: dict[str, Any]
-    lead: bool = False  # started first and alone (see _run_side_by_side)
+    wave: int = 2  # 1: started first (see _run_side_by_side)
+    gate: bool = False  # the other runs start only if this one ran without an error
     outcome: Outcome | None = None
     records: list[Record] = field(default_factory=list)
     connections: int = 0
@@ -117,8 +118,8 @@ class Run:
 
 def grade(g: Grading) -> None:
     runs = {
-        "normal": Run("normal", [Call(fn, [q]) for fn, q in NORMAL], None, {"latency_ms": LATENCY_MS}),
-        "stalled": Run("stalled", [Call("ask_fast", [STALLED_Q])], STALL_LIMIT_S, {"stall": True}, lead=True),
+        "normal": Run("normal", [Call(fn, [q]) for fn, q in NORMAL], None, {"latency_ms": LATENCY_MS}, 1, gate=True),
+        "stalled": Run("stalled", [Call("ask_fast", [STALLED_Q])], STALL_LIMIT_S, {"stall": True}, 1),
         "recovering": Run("recovering", [Call("ask_fast", [RECOVER_Q])], None, {"fail_first": 1, "fail_status": 503}),
         "limited": Run("limited", [Call("ask_fast", [LIMITED_Q])], None, {"status": 429}),
         "failing": Run("failing", [Call("ask", [FAILING_Q])], None, {"status": 503, "retry_after_ms": "1"}),
@@ -143,11 +144,13 @@ def grade(g: Grading) -> None:
 
 # -- running -----------------------------------------------------------------------------------------------
 def _run_side_by_side(g: Grading, runs: list[Run]) -> None:
-    """Every scenario on its own mock server, side by side. The stalled run starts first and alone, so that its
-    short time limit is spent on the learner's code, not on the other runs' start-up: the others start once its
-    first attempt reaches the mock (the module is imported and ask_fast is waiting), or it ended, or LEAD_S.
-    Each mock server is stopped as soon as its records are read (the harness's own stop is then a no-op).
-    The first error of the course's own (a sandbox or a mock server that failed) is raised."""
+    """Every scenario on its own mock server, side by side, in two waves. First the normal run and the stalled
+    one: the stalled run's short time limit is then spent on the learner's code, not on the other runs'
+    start-up, and a file that fails the normal run before its first request (the stub, an import error) is
+    judged without the rest. The others start once each of the two has ended or sent its first request (the
+    module is imported, the calls are under way), or after LEAD_S. Each mock server is stopped as soon as
+    its records are read (the harness's own stop is then a no-op). The first error of the course's own (a
+    sandbox or a mock server that failed) is raised."""
     failures: list[BaseException] = []
     threads: list[threading.Thread] = []
 
@@ -167,21 +170,32 @@ def _run_side_by_side(g: Grading, runs: list[Run]) -> None:
         thread.start()
         threads.append(thread)
 
-    lead = [(run, g.mock(**run.behaviour)) for run in runs if run.lead]
-    for run, mock in lead:
+    first = [(run, g.mock(**run.behaviour)) for run in runs if run.wave == 1]
+    for run, mock in first:
         start(run, mock)
-    rest = [(run, g.mock(**run.behaviour)) for run in runs if not run.lead]  # while the lead run imports
+    rest = [(run, g.mock(**run.behaviour)) for run in runs if run.wave != 1]  # while the first wave imports
     deadline = time.monotonic() + LEAD_S
     while time.monotonic() < deadline and not failures:
-        if all(run.outcome or mock.stats(records=False).requests_total for run, mock in lead):
+        if all(_under_way(run, mock) for run, mock in first):
             break
         time.sleep(0.05)
-    for run, mock in rest:
-        start(run, mock)
+    if not any(run.gate and run.outcome and not run.outcome.ok for run, _ in first):
+        for run, mock in rest:
+            start(run, mock)
     for thread in threads:
         thread.join()
     if failures:
         raise failures[0]
+
+
+def _under_way(run: Run, mock: MockServer) -> bool:
+    """The run has ended, or its first request has reached the mock."""
+    if run.outcome is not None:
+        return True
+    try:
+        return mock.stats(records=False).requests_total > 0
+    except MockServerError:  # stopped by its run's thread in the meantime: the run has ended
+        return True
 
 
 def _settled(mock: MockServer) -> Any:
