@@ -33,7 +33,7 @@ from typing import Any
 from ..grading.checks import check_model, model_records
 from ..grading.harness import Grading
 from ..grading.learner import Call, LearnerError, Outcome
-from ..mock import MockServer, MockServerError, Record, answer_for
+from ..mock import MockServer, MockServerError, Record, Stats, answer_for
 
 MODEL = "gpt-4o-mini"
 BUDGET_S = 2.0
@@ -198,7 +198,7 @@ def _under_way(run: Run, mock: MockServer) -> bool:
         return True
 
 
-def _settled(mock: MockServer) -> Any:
+def _settled(mock: MockServer) -> Stats:
     """The mock's stats once nothing is in flight: an attempt the client hung up on (or that was stopped
     with the learner's process) is recorded when the server notices the hang-up."""
     deadline = time.monotonic() + SETTLE_S
