@@ -88,6 +88,16 @@ EXERCISES: tuple[Exercise, ...] = (
         task="Build an AsyncOpenAI capped at K connections with the SDK's defaults kept; run a batch through it.",
         time_limit=30,
     ),
+    Exercise(
+        id="ex04",
+        title="A fast path with a latency budget",
+        lesson="04_timeouts_and_retries.ipynb",
+        filename="ex04_latency_budget.py",
+        grader="clientlab.graders.ex04:grade",
+        task="Keep the SDK's defaults on the normal path; bound the fast path within 2 s by its timeout and "
+        "retries, with a fallback when the model can't answer in time.",
+        time_limit=20,
+    ),
 )
 
 
