@@ -13,7 +13,9 @@ environment) and leave its own settings at the SDK defaults: only the quick call
 
 The grader makes 21 calls in one process (20 `ask`, 1 `ask_quick`) against a fresh mock server and
 expects: the right answers, one request per call, ONE connection for all of them, a 5 s read timeout on
-the quick call and the default 600 s on the others.
+the quick call and the default 600 s on the others. It also tests the settings by what they do: one `ask`
+first gets a transient 503 (the SDK's default retries must answer it), a late answer must make
+`ask_quick` give up after 5 s and retry, and a 5.5 s answer must not make `ask` give up.
 
 Grade it: python -m clientlab grade 01
 """

@@ -10,7 +10,8 @@ texts in the order of `prompts`.
 
 Remember from the lesson: `AsyncOpenAI` has no `limits=` argument; limits belong to the HTTP client you
 give it with `http_client=`. The grader points OPENAI_BASE_URL and OPENAI_API_KEY at a fresh mock server,
-so create the client without base_url or api_key.
+so create the client without base_url or api_key. Besides the batches it sends through `answer_all`, it sends
+some requests straight through your client, answers one with a transient 503 and one with a redirect.
 
 Grade it: python -m clientlab grade 03
 """

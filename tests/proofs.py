@@ -1,22 +1,47 @@
 """The graders' proofs as pytest tests, one file per exercise (tests/test_proofs_exNN.py), so the two
-xdist workers share them out. The cases are the ones `python -m clientlab check` runs."""
+xdist workers share them out. The cases are the ones `python -m clientlab check` runs.
+
+A grade mostly waits (on the mock's latency, a timeout, a child process starting), so the cases of one
+file are graded a few at a time in threads, once, and each test then reads its own result. Exercises
+whose grade is CPU-bound (ex02's waves of 100 requests) use one thread.
+"""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
 from clientlab.grading import get_exercise
-from clientlab.grading.proofs import Case, cases, run
+from clientlab.grading.proofs import Case, Result, cases, run
+
+PROOFS_TIMEOUT = 900
+"""Seconds for the first proof of a file, which waits for the fixture grading all of them (pytest-timeout's
+per-test limit would otherwise end the worker)."""
 
 
-def proof_tests(exercise_id: str) -> Any:
-    """A parametrized test of every proof of one exercise."""
+def results_fixture(exercise_id: str, threads: int = 3) -> Any:
+    """A module fixture: every proof of one exercise graded, `threads` at a time, by case label."""
+    chosen = cases([get_exercise(exercise_id)])
 
-    @pytest.mark.parametrize("case", cases([get_exercise(exercise_id)]), ids=lambda c: c.label)
-    def test_proof(case: Case) -> None:
-        result = run(case)
+    @pytest.fixture(scope="module")
+    def results() -> dict[str, Result]:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            return {r.case.label: r for r in pool.map(run, chosen)}
+
+    return results
+
+
+def proof_tests(exercise_id: str, threads: int = 3) -> tuple[Any, Any]:
+    """The results fixture, and a parametrized test that each case got its expected verdict."""
+    chosen = cases([get_exercise(exercise_id)])
+    results = results_fixture(exercise_id, threads)
+
+    @pytest.mark.parametrize("case", chosen, ids=lambda c: c.label)
+    @pytest.mark.timeout(PROOFS_TIMEOUT)
+    def test_proof(case: Case, results: dict[str, Result]) -> None:
+        result = results[case.label]
         assert result.ok, f"{case.label}: {result.problem}\n{result.verdict.to_text()}"
 
-    return test_proof
+    return results, test_proof

@@ -2,4 +2,4 @@
 
 from proofs import proof_tests
 
-test_proof = proof_tests("ex01")
+results, test_proof = proof_tests("ex01")

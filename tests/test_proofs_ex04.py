@@ -6,13 +6,15 @@ announced settings: its numbers are checked here against the contract's."""
 from __future__ import annotations
 
 import pytest
+from proofs import PROOFS_TIMEOUT, results_fixture
 
 from clientlab.graders.ex04 import BUDGET_S, arithmetic, backoff, worst_case
 from clientlab.grading import get_exercise
-from clientlab.grading.proofs import Case, cases, run
+from clientlab.grading.proofs import Case, Result, cases
 
 EX04 = get_exercise("ex04")
 CASES = cases([EX04])
+results = results_fixture("ex04", threads=2)
 
 BUDGET = "ask_fast fits the 2 s budget"
 DEFAULTS = "ask keeps the SDK's defaults (600 s, 2 retries)"
@@ -66,8 +68,9 @@ def test_ex04_has_wrong_answers_and_other_right_ones() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.label)
-def test_proof(case: Case) -> None:
-    result = run(case)
+@pytest.mark.timeout(PROOFS_TIMEOUT)
+def test_proof(case: Case, results: dict[str, Result]) -> None:
+    result = results[case.label]
     verdict = result.verdict
     assert result.ok, f"{case.label}: {result.problem}\n{verdict.to_text()}"
     assert result.seconds < 30, f"{case.label}: graded in {result.seconds:.1f} s\n{verdict.to_text()}"

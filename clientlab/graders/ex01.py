@@ -2,12 +2,15 @@
 call carries a 5 s read timeout, set with `with_options`, and the SDK's other defaults stay.
 
 The mock provokes what a timeout and retries are for, so the verdict rests on behaviour, not only on the
-headers the client writes about itself: the quick call's first answer takes 8 s (its 5 s timeout must cut
-it, and the retry must answer), one ordinary call is answered more slowly than the quick timeout (it must
-survive without a retry), and one ordinary call first gets a transient 503 (it must be retried).
+headers the client writes about itself: in the script, one ordinary call first gets a transient 503 (it
+must be retried); in two more runs at the same time, the quick call's first answer takes 8 s (its 5 s
+timeout must cut it, and the retry must answer), and an ordinary call is answered more slowly than the
+quick timeout (it must survive without a retry).
 """
 
 from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
 
 from ..grading.checks import check_model, model_records
 from ..grading.harness import Grading
@@ -21,8 +24,10 @@ QUICK_TIMEOUT = 5.0
 DEFAULT_TIMEOUT = 600.0
 MODEL = "gpt-4o-mini"
 STALL_MS = 8000  # ask_quick's first answer: its 5 s timeout must cut it (a 600 s one waits it out)
-SLOW_AT, SLOW_MS = 2, 5500  # the 3rd ask is answered in 5.5 s: longer than the quick timeout
+SLOW_MS = 5500  # an ordinary answer slower than the quick timeout: ask must wait for it
 FLAKY_AT = 5  # the 6th ask first gets a 503
+LATE_QUESTION = "A quick one, answered late: are you there?"
+SLOW_QUESTION = "A slow one: what does a connection pool keep?"
 
 
 def questions() -> list[tuple[str, str]]:
@@ -38,15 +43,6 @@ CLOSED_COPY = (
 )
 
 
-def rules(script: list[tuple[str, str]]) -> list[dict[str, object]]:
-    """The mock's misbehaviour, by question: each only on the first attempt."""
-    return [
-        {"match": script[QUICK_AT][1], "attempts": [0], "behaviour": {"latency_ms": STALL_MS}},
-        {"match": script[SLOW_AT][1], "attempts": [0], "behaviour": {"latency_ms": SLOW_MS}},
-        {"match": script[FLAKY_AT][1], "attempts": [0], "behaviour": {"status": 503}},
-    ]
-
-
 RETRIES_OFF = (
     "The mock answered one ask with a transient 503, and your client gave up at once. The SDK retries 408, 409, "
     "429 and 5xx twice by default: keep max_retries at its default (OpenAI() with no max_retries=)."
@@ -55,9 +51,22 @@ RETRIES_OFF = (
 
 def grade(g: Grading) -> None:
     script = questions()
-    mock = g.mock(rules=rules(script))
-    outcome = g.run_calls([Call(fn, [q]) for fn, q in script], mock)
-    stats = mock.stats()
+    # Three runs of the file at once, each against its own mock: the script (one ask first gets a 503), the
+    # quick call against a late answer, an ordinary call against a slow one.
+    main = g.mock(rules=[{"match": script[FLAKY_AT][1], "attempts": [0], "behaviour": {"status": 503}}])
+    late = g.mock(rules=[{"match": "", "attempts": [0], "behaviour": {"latency_ms": STALL_MS}}])
+    slow = g.mock(latency_ms=SLOW_MS)
+    runs = {
+        "main": (main, [Call(fn, [q]) for fn, q in script]),
+        "late": (late, [Call("ask_quick", [LATE_QUESTION])]),
+        "slow": (slow, [Call("ask", [SLOW_QUESTION])]),
+    }
+    with ThreadPoolExecutor(max_workers=len(runs)) as pool:
+        futures = {name: pool.submit(g.run_calls, calls, mock) for name, (mock, calls) in runs.items()}
+        outcome = futures["main"].result()
+        for future in futures.values():
+            future.result()
+    stats = main.stats()
     closed_after_quick = len(outcome.results) == QUICK_AT + 1
     hints = {"InternalServerError": RETRIES_OFF}
     if closed_after_quick:
@@ -80,7 +89,7 @@ def grade(g: Grading) -> None:
     _check_connections(verdict, stats, calls if one_each else None, len(script), abandoned, attempts)
     if one_each:
         _check_timeouts(verdict, calls)
-        _check_behaviour(g, script, attempts)
+        _check_behaviour(g, script, attempts, model_records(late.stats().records), model_records(slow.stats().records))
 
 
 ABANDONED = ("disconnected", "stalled")  # attempts the client gave up on (its connection is closed)
@@ -90,10 +99,11 @@ def _tries(attempts: list[Record], question: str) -> list[Record]:
     return [r for r in attempts if r.prompt and question.startswith(r.prompt)]
 
 
-def _check_behaviour(g: Grading, script: list[tuple[str, str]], attempts: list[Record]) -> None:
-    """What the provoked misbehaviour shows: the quick timeout cut a stall, the slow answer was waited for,
-    the transient 503 was retried."""
-    quick = _tries(attempts, script[QUICK_AT][1])
+def _check_behaviour(
+    g: Grading, script: list[tuple[str, str]], attempts: list[Record], quick: list[Record], slow: list[Record]
+) -> None:
+    """What the provoked misbehaviour shows: the quick timeout cut a late answer, the slow answer was waited
+    for, the transient 503 was retried."""
     cut = [r for r in quick if r.outcome in ABANDONED]
     waited = cut[0].duration if cut else None
     g.check(
@@ -106,7 +116,6 @@ def _check_behaviour(g: Grading, script: list[tuple[str, str]], attempts: list[R
         f"({len(quick)} attempt(s)): its timeout is longer than 5 s",
         "ask_quick's call needs its own 5 s timeout: client.with_options(timeout=5).chat.completions.create(...)",
     )
-    slow = _tries(attempts, script[SLOW_AT][1])
     g.check(
         "ordinary calls wait for a slow answer",
         len(slow) == 1 and slow[0].status == 200,

@@ -68,7 +68,7 @@ EXERCISES: tuple[Exercise, ...] = (
         filename="ex01_one_client.py",
         grader="clientlab.graders.ex01:grade",
         task="Serve many calls with one client; give the one quick call its own timeout with with_options.",
-        time_limit=45,
+        time_limit=25,
     ),
     Exercise(
         id="ex02",

@@ -172,8 +172,12 @@ class MockApp:
         except APIErrorResponse as err:
             await ex.send_error(err)
         except ClientGone:
-            ex.outcome = "timed_out" if scope.get("mock.timed_out") else "disconnected"
-            ex.status = 408 if scope.get("mock.timed_out") else None
+            if scope.get("mock.timed_out"):
+                ex.outcome, ex.status = "timed_out", 408
+            elif record.get("chunks_sent"):  # a send found the client gone after the stream began
+                ex.outcome = "disconnected_mid_stream"
+            else:
+                ex.outcome, ex.status = "disconnected", None
         except Exception:  # a bug in the mock: say so in the API's own error shape, keep serving
             log.exception("mock error on %s %s", scope["method"], scope["path"])
             await ex.send_json(500, error_body(500, "The mock server failed on this request (a Client Lab bug)."))

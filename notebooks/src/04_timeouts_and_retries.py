@@ -345,6 +345,32 @@ for error_class in (openai.APITimeoutError, openai.RateLimitError, openai.Intern
 # So `except openai.APIError` catches everything the SDK raises for a failed request: connection errors,
 # timeouts and error statuses alike.
 #
+# A server can overrule the status rule with a header of its own, `x-should-retry: true` or `false` (not a
+# standard header: the SDK reads it before it looks at the status). The mock sends it when a request asks
+# with `x-mock-should-retry`:
+
+# %%
+rows = []
+quick = {"x-mock-retry-after-ms": "1"}  # no backoff wait when a retry happens
+for label, headers in {
+    "400, x-should-retry: true": {"x-mock-status": "400", "x-mock-should-retry": "true", **quick},
+    "503, x-should-retry: false": {"x-mock-status": "503", "x-mock-should-retry": "false", **quick},
+    "429, x-should-retry: false": {"x-mock-status": "429", "x-mock-should-retry": "false", **quick},
+    "429, x-should-retry: true, Retry-After: 121": {
+        "x-mock-status": "429",
+        "x-mock-should-retry": "true",
+        "x-mock-retry-after": "121",
+    },
+}.items():
+    mock.reset()
+    outcome = run(lambda headers=headers: ask(client, "hi", extra_headers=headers))
+    rows.append([label, mock.stats().requests_total, type(outcome.error).__name__])
+print(table(["the answer carried", "attempts", "raised"], rows))
+
+# %% [markdown]
+# `true` retries even a 400, `false` stops a 503 or a 429 at once; a Retry-After above 120 s (section 6)
+# still wins over `true`.
+#
 # One more detail: the SDK retries a POST too (a chat completion is one), although POST is not idempotent.
 # The server above received all 3 attempts of the call it hung up on: if the first attempt reached the
 # model and only the answer got lost, the retry runs it again.
