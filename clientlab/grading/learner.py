@@ -34,12 +34,14 @@ class Call:
     fn: str
     args: list[Any] = field(default_factory=list)
     kwargs: dict[str, Any] = field(default_factory=dict)
+    together: bool = False  # consecutive calls marked `together` are made at the same time (threads)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "fn": self.fn,
             "args": [_encode(a) for a in self.args],
             "kwargs": {k: _encode(v) for k, v in self.kwargs.items()},
+            "together": self.together,
         }
 
 

@@ -167,8 +167,8 @@ print("pool limits   ", openai.DEFAULT_CONNECTION_LIMITS)
 # %% [markdown]
 # Two defaults deserve attention. The **timeout is 600 s** for reading, writing and waiting for a pool slot
 # (5 s to connect): a stuck request can hold a caller for ten minutes. And **`max_retries` is 2**, so a
-# failing call can be tried three times. Lesson 04 is about choosing better values; here we only need to know
-# that they belong to the client.
+# failing call can be tried three times. [Lesson 04](04_timeouts_and_retries.ipynb) is about choosing better
+# values; here we only need to know that they belong to the client.
 #
 # `organization` and `project` are `None` here because their environment variables are not set. Set them and a
 # new client picks them up (the values below are made up):
