@@ -127,7 +127,8 @@ for r in mock.stats().records:
 
 # %% [markdown]
 # The call succeeded, but the server saw **three** attempts. The SDK retried twice (its default
-# `max_retries` is 2) and numbered its attempts in a header. [Lesson 04](04_timeouts_and_retries.ipynb) is about budgeting for that.
+# `max_retries` is 2) and numbered its attempts in a header. [Lesson 04](04_timeouts_and_retries.ipynb) is
+# about budgeting for that.
 #
 # ## How grading works
 #
