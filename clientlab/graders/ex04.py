@@ -33,7 +33,7 @@ from typing import Any
 from ..grading.checks import check_model, model_records
 from ..grading.harness import Grading
 from ..grading.learner import Call, LearnerError, Outcome
-from ..mock import MockServer, MockServerError, Record, Stats, answer_for
+from ..mock import MockServer, MockServerError, Record, answer_for
 
 MODEL = "gpt-4o-mini"
 BUDGET_S = 2.0
@@ -157,7 +157,7 @@ def _run_side_by_side(g: Grading, runs: list[Run]) -> None:
     def one(run: Run, mock: MockServer) -> None:
         try:
             run.outcome = g.run_calls(run.calls, mock, time_limit=run.time_limit)
-            stats = _settled(mock)
+            stats = mock.settled_stats(SETTLE_S)
             run.records = model_records(stats.records)
             run.connections = stats.connections_opened
             mock.stop()
@@ -196,17 +196,6 @@ def _under_way(run: Run, mock: MockServer) -> bool:
         return mock.stats(records=False).requests_total > 0
     except MockServerError:  # stopped by its run's thread in the meantime: the run has ended
         return True
-
-
-def _settled(mock: MockServer) -> Stats:
-    """The mock's stats once nothing is in flight: an attempt the client hung up on (or that was stopped
-    with the learner's process) is recorded when the server notices the hang-up."""
-    deadline = time.monotonic() + SETTLE_S
-    while True:
-        stats = mock.stats()
-        if stats.in_flight <= 0 or time.monotonic() > deadline:
-            return stats
-        time.sleep(0.02)
 
 
 # -- what the records say --------------------------------------------------------------------------------

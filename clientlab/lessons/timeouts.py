@@ -98,14 +98,8 @@ def at_once(calls: Mapping[K, Callable[[], Any]]) -> dict[K, Outcome]:
 
 
 def settle(mock: MockServer, wait: float = 5.0) -> Stats:
-    """The mock's stats once no request is in flight any more (a request the client gave up on is recorded
-    when the server notices the hang-up), or after `wait` seconds."""
-    deadline = time.monotonic() + wait
-    while True:
-        stats = mock.stats()
-        if stats.in_flight <= 0 or time.monotonic() > deadline:
-            return stats
-        time.sleep(0.02)
+    """The mock's stats once no request is in flight any more, or after `wait` seconds."""
+    return mock.settled_stats(wait)
 
 
 def gaps(records: Sequence[Record]) -> list[float]:

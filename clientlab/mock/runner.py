@@ -15,6 +15,7 @@ import ssl
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 import weakref
@@ -218,6 +219,16 @@ class MockServer:
     def stats(self, records: bool = True) -> Stats:
         """What the server saw since the last reset (`records=False` skips the per-request log)."""
         return Stats.from_dict(self._control("GET", "/_mock/stats" + ("" if records else "?records=0")))
+
+    def settled_stats(self, wait: float = 5.0) -> Stats:
+        """The stats once no request is in flight any more (a request the client gave up on is recorded when
+        the server notices the hang-up), or after `wait` seconds."""
+        deadline = time.monotonic() + wait
+        while True:
+            stats = self.stats()
+            if stats.in_flight <= 0 or time.monotonic() > deadline:
+                return stats
+            time.sleep(0.02)
 
     def reset(self) -> None:
         """Zero the counters and forget the records (open connections stay open)."""
