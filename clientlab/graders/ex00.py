@@ -6,6 +6,8 @@ from ..grading.checks import check_model, model_records
 from ..grading.harness import Grading
 from ..grading.learner import Call
 from ..mock import answer_for
+from ..mock.records import key_fingerprint
+from ..mock.runner import MOCK_API_KEY
 
 PROMPTS = ("Hello from the Client Lab grader", "What is a connection pool?")
 MODEL = "gpt-4o-mini"
@@ -25,6 +27,16 @@ def grade(g: Grading) -> None:
     ):
         return
     check_model(g, calls, MODEL, "first_call")
+    sent = {r.key for r in calls}
+    g.check(
+        "it reads the key from the environment",
+        sent == {key_fingerprint(MOCK_API_KEY)},
+        "the requests carried the key the grader put in OPENAI_API_KEY"
+        if sent == {key_fingerprint(MOCK_API_KEY)}
+        else "the requests carried another API key than OPENAI_API_KEY's: your code reads the key from your source",
+        "create the client with a plain OpenAI(): it reads OPENAI_API_KEY itself. A key written in code ends up in "
+        "git history and screenshots; keep it in the environment (or a secrets manager)",
+    )
     expected = [answer_for(p) for p in PROMPTS]
     results = outcome.results
     if any(isinstance(r, dict) and "$object" in r for r in results):

@@ -6,6 +6,7 @@ name or a 60 KB header is cut), so 20,000 records stay within a few megabytes.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import sys
 from collections.abc import Callable
@@ -33,6 +34,11 @@ def new_record(method: str, path: str, headers: dict[str, str], request_id: str)
         if field is not None:
             record[field[0]] = field[1](value)
     return record
+
+
+def key_fingerprint(key: str) -> str:
+    """A short fingerprint of an API key: enough to tell which key a client sent, never the key itself."""
+    return "sha256:" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
 def cut(text: str | None, limit: int = MAX_FIELD_CHARS) -> str | None:
@@ -97,6 +103,7 @@ _TEMPLATE: dict[str, Any] = {
     "redirected": False,
     "request_id": None,
     "mock_headers_ignored": False,
+    "key": None,
 }
 _FROM_HEADERS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "x-stainless-retry-count": ("retry_count", _int_or_none),
@@ -108,5 +115,6 @@ _FROM_HEADERS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "user-agent": ("user_agent", _text),
     "openai-organization": ("organization", _text),
     "openai-project": ("project", _text),
+    "authorization": ("key", lambda value: key_fingerprint(value.removeprefix("Bearer ").strip())),
 }
 """Request headers a record keeps: header -> (record field, conversion)."""

@@ -52,6 +52,7 @@ class Record:
     redirected: bool = False
     request_id: str | None = None
     mock_headers_ignored: bool = False
+    key: str | None = None  # a fingerprint of the API key sent (clientlab.mock.records.key_fingerprint)
 
     @property
     def in_flight(self) -> bool:
@@ -91,6 +92,7 @@ class Record:
             redirected=bool(data.get("redirected")),
             request_id=data.get("request_id"),
             mock_headers_ignored=bool(data.get("mock_headers_ignored")),
+            key=data.get("key"),
         )
 
 
