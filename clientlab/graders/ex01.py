@@ -164,16 +164,15 @@ def _check_connections(verdict: Verdict, calls: list[Record] | None, n: int, att
     """The script's calls (not the two at the same time after it) share one connection."""
     fresh = len({r.conn for r in attempts})
     evidence = f"your {n} calls opened {fresh} connection{'s' if fresh != 1 else ''}"
-    note = ""
     name = "one connection for every call"
     if fresh <= 1:
-        verdict.add(name, True, f"{evidence}: one client, one pool, reused by every call{note}")
+        verdict.add(name, True, f"{evidence}: one client, one pool, reused by every call")
         return
     if fresh >= n:
         verdict.add(
             name,
             False,
-            f"{evidence}: you build a client per call{note}",
+            f"{evidence}: you build a client per call",
             "create the client once, at module level (or cache it), and reuse it in ask and ask_quick: every "
             "new OpenAI(...) or http_client= brings a new connection pool, so nothing is reused",
         )
@@ -195,7 +194,7 @@ def _check_connections(verdict: Verdict, calls: list[Record] | None, n: int, att
     verdict.add(
         name,
         False,
-        f"{evidence}: some calls got a new client or a new pool{note}",
+        f"{evidence}: some calls got a new client or a new pool",
         "keep one client for the module and reuse it; for per-call settings use client.with_options(...), "
         "which shares the pool (a new OpenAI(...) or http_client= does not)",
     )

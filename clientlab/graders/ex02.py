@@ -24,12 +24,12 @@ from typing import Any
 from urllib.parse import quote
 
 from ..grading.app_server import AppServer, AppServerError
-from ..grading.checks import hint_for, model_records, peak_in_flight
+from ..grading.checks import hint_for, model_records
 from ..grading.harness import Grading
 from ..grading.learner import LearnerError
 from ..grading.verdict import Verdict
 from ..load import LoadResult, run_load
-from ..mock import MockServer, Record, Stats, answer_for
+from ..mock import MockServer, Record, Stats, answer_for, peak_in_flight
 
 CHAT = "/v1/chat/completions"
 

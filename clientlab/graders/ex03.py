@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..grading.checks import check_model, model_records, peak_in_flight
+from ..grading.checks import check_model, model_records
 from ..grading.harness import Grading
 from ..grading.learner import Call, Outcome, Ref
 from ..grading.verdict import Verdict
-from ..mock import Record, answer_for
+from ..mock import Record, answer_for, peak_in_flight
 
 LATENCY_MS = 100
 SDK_TIMEOUT = 600.0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..mock import Record, peak_in_flight
+from ..mock import Record
 from .learner import LearnerError, Outcome
 from .verdict import Verdict
 
@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from .harness import Grading
 
 MODEL_PATHS = ("/v1/chat/completions", "/v1/responses")
-__all__ = ["HINTS", "MESSAGE_HINTS", "check_model", "check_ran", "hint_for", "model_records", "peak_in_flight"]
 
 # Exception class name (or error kind) -> what to do about it, in the learner's terms.
 HINTS: dict[str, str] = {
