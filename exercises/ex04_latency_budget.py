@@ -21,9 +21,10 @@ Only the SDK's settings count: in sync code, a wall-clock guard around the call 
 a signal, an asyncio deadline) stops you waiting, not the call. The rate-limited server of the grader
 answers 429 to every attempt and asks for no `Retry-After` the SDK would wait for.
 
-The grader runs your module against a normal, a stalled, a failing-then-recovering (one 503, then an
-answer) and a rate-limited mock server, and checks what the mock records: the read timeout and retry count
-of every attempt, the attempts per call, the connections, and the values your functions return.
+The grader runs your module once against a mock server that answers some questions normally and, for
+others, stalls, fails once then recovers (one 503, then an answer), rate-limits, or fails steadily; it
+checks what the mock records: the read timeout and retry count of every attempt, the attempts per call, the
+connections, and the values your functions return.
 
 Grade it: python -m clientlab grade 04
 """

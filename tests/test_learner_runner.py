@@ -82,3 +82,45 @@ def test_the_learners_prints_are_kept_but_never_mixed_with_results(tmp_path: Pat
     path = learner_file(tmp_path, 'def f():\n    print("{\\"result\\": 99}")\n    return 1\n')
     outcome = run_calls(path, [Call("f")], timeout=20)
     assert outcome.results == [1] and '{"result": 99}' in outcome.output
+
+
+TOGETHER = """
+import asyncio, os, time
+
+def quick(x):
+    return x * 2
+
+def hang():
+    time.sleep(600)
+
+def boom():
+    raise ValueError("no")
+
+async def later(x):
+    await asyncio.sleep(0.2)
+    return x + 1
+
+def leave():
+    time.sleep(0.3)
+    os._exit(3)
+"""
+
+
+def test_calls_made_together_settle_each_on_its_own(tmp_path: Path) -> None:
+    """One call that hangs or raises hides nothing about the calls made with it: each result is kept."""
+    path = learner_file(tmp_path, TOGETHER)
+    plan = [Call("quick", [1]), Call("hang", together=True), Call("quick", [2], together=True)]
+    plan += [Call("later", [5], together=True), Call("boom", together=True)]
+    started = time.monotonic()
+    hung = run_calls(path, plan, timeout=6)
+    assert time.monotonic() - started < 20
+    assert hung.results == [2] and hung.returned == {0: 2, 2: 4, 3: 6}
+    assert list(hung.raised) == [4] and hung.raised[4].message == "ValueError: no"
+    assert hung.timed_out and hung.stopped is not None and hung.stopped.kind == "timeout"
+
+    raised = run_calls(path, [Call("boom", together=True), Call("later", [1], together=True), Call("quick", [1])])
+    assert raised.returned == {1: 2} and raised.error is not None and raised.error.call == "boom(...)"
+    assert raised.stopped is None  # the driver stops after the group of a call that raised: no crash
+
+    crashed = run_calls(path, [Call("leave", together=True), Call("boom", together=True)], timeout=20)
+    assert list(crashed.raised) == [1] and crashed.stopped is not None and crashed.stopped.kind == "crash"

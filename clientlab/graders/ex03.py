@@ -102,7 +102,7 @@ def grade(g: Grading) -> None:
     check_model(g, every, MODEL, "answer_all")
     batches = [Batch(k, prompts, [r for r in records if (r.prompt or "") in prompts]) for k, prompts in plan]
     _check_answers(verdict, outcome, plan)
-    if not _check_async(verdict, records):
+    if not _check_async(verdict, outcome.results[5], records):
         return
     if _check_peak(g, batches):
         _check_direct(g, [r for r in records if (r.prompt or "").startswith("Batch E")])
@@ -175,17 +175,36 @@ def _check_answers(verdict: Verdict, outcome: Outcome, plan: list[tuple[int, lis
     verdict.add("answers are correct and in order", True, f"all {sum(len(p) for _, p in plan)} answers matched")
 
 
-def _check_async(verdict: Verdict, records: list[Record]) -> bool:
-    sync = sum(not r.is_async for r in records)
-    return verdict.add(
-        "the async client is used",
-        sync == 0,
-        f"{len(records)} requests came from AsyncOpenAI"
-        if sync == 0
-        else f"{sync} of {len(records)} requests came from the sync OpenAI client (x-stainless-async: false)",
+def _check_async(verdict: Verdict, burst: dict[str, int], records: list[Record]) -> bool:
+    """Whether the async client is used, first from what make_client's client gives back to the grader's own
+    code: an AsyncOpenAI's create() returns something to await, a sync OpenAI's makes the request and returns
+    the answer. The x-stainless-async header is only the client's claim, so it can fail the check, never pass it:
+    requests that say they came from a sync client mean answer_all did not use the client it was given."""
+    calls, awaitable = burst["answered"], burst["awaitable"]
+    sync = sum(r.is_async is False for r in records)
+    hint = (
         "make_client must return openai.AsyncOpenAI (with an async http client such as DefaultAsyncHttpxClient), "
-        "and answer_all must await its calls",
+        "and answer_all must await its calls"
     )
+    if awaitable < calls:
+        evidence = (
+            f"the grader called your client {calls} times: {calls - awaitable} call(s) made the request at once and "
+            "returned the answer, as the sync OpenAI client does"
+        )
+        return verdict.add("the async client is used", False, evidence, hint)
+    if sync:
+        evidence = (
+            f"make_client's client is async, but {sync} of {len(records)} requests came from a sync OpenAI client "
+            "(x-stainless-async: false): answer_all did not send them through the client it was given"
+        )
+        hint = (
+            "send every request through the client answer_all receives: await client.chat.completions.create(...) "
+            "for each prompt, together with asyncio.gather (a sync client in threads has its own pool, uncapped, "
+            "and a thread per request)"
+        )
+        return verdict.add("the async client is used", False, evidence, hint)
+    evidence = f"the grader called your client {calls} times: each call returned an awaitable, as AsyncOpenAI's do"
+    return verdict.add("the async client is used", True, evidence)
 
 
 def _check_direct(g: Grading, records: list[Record]) -> bool:

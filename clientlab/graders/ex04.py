@@ -1,39 +1,30 @@
 """Grader of exercise 04: a normal path with the SDK's defaults and a fast path within a 2 s budget.
 
-Five scenarios, each a fresh mock server and a fresh run of the learner's module:
+One run of the learner's module against one mock server whose rules give each question its scenario:
 
-* normal (answers take 100 ms): `ask`, `ask_fast`, `ask`, `ask_fast`: the answers, the read timeout each
-  path announces (`x-stainless-read-timeout`), one connection for the four calls;
-* stalled (the mock never answers): `ask_fast` must return FALLBACK; its attempts show its read timeout T
-  and its retries R. A short time limit keeps a fast path that waits on the SDK's 600 s from holding the
-  grade: being stopped there is evidence, not a failure of the grader;
-* recovering (one 503, then the answer): `ask_fast` must retry once and return the answer;
-* rate-limited (429 on every attempt, no Retry-After): `ask_fast` must return FALLBACK, not raise;
-* the normal path against a steady 503: `ask` must raise after the SDK's 3 attempts (the driver stops at
-  the first exception and reports it: that is the evidence). The mock sends `retry-after-ms: 1` so that
-  those retries don't wait; the settings under test, not the clock, are what count.
+* normal (answers take 100 ms): `ask`, `ask_fast`, `ask`, `ask_fast`, one after the other: the answers,
+  the read timeout each path announces (`x-stainless-read-timeout`), one connection for the four calls;
+* then four calls at the same time, each in a thread of its own, so that one that hangs hides nothing:
+  - stalled (the mock never answers): `ask_fast` must return FALLBACK; its attempts show its read timeout T
+    and its retries R. The run's time limit keeps a fast path that waits on the SDK's 600 s from holding the
+    grade: being stopped there is evidence, not a failure of the grader;
+  - recovering (one 503, then the answer): `ask_fast` must retry once and return the answer;
+  - rate-limited (429 on every attempt, no Retry-After): `ask_fast` must return FALLBACK, not raise;
+  - failing (a steady 503): `ask` must raise after the SDK's 3 attempts. The mock sends `retry-after-ms: 1`
+    so that those retries don't wait; the settings under test, not the clock, are what count.
 
 The worst case of the fast path is computed from what its requests announced, never timed:
 (R + 1) * T + the backoffs before retries 1..R (0.5 s, 1 s, 2 s..., at most 8 s each) <= BUDGET_S.
-
-The scenarios are independent, so they run side by side (one thread each), in two waves (the normal and the
-stalled runs first): the grade takes about as long as the slowest. The harness runs one sandbox at a time
-and gives no handle to stop one from outside; an interrupt still ends the grade at once (the threads are
-daemons, and the mock servers stop with the grade, so the learner's code left running fails fast; its
-supervisor ends it by its time limit at the latest, or as soon as the grading process exits).
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from ..grading.checks import check_model, model_records
 from ..grading.harness import Grading
 from ..grading.learner import Call, LearnerError, Outcome
-from ..mock import MockServer, MockServerError, Record, answer_for
+from ..mock import Record, answer_for
 
 MODEL = "gpt-4o-mini"
 BUDGET_S = 2.0
@@ -43,9 +34,10 @@ SDK_RETRIES = 2
 INITIAL_BACKOFF_S = 0.5
 MAX_BACKOFF_S = 8.0
 LATENCY_MS = 100  # the normal scenario: a model that answers, not instantly
-STALL_LIMIT_S = 12.0  # the stalled run: a right answer takes 4 s (start, import, <= 2 s, exit), 6 s with 3 CPU burners
-LEAD_S = 8.0  # at most this long before the second wave of runs starts
-SETTLE_S = 3.0  # after a run, for the mock to record the attempts the client hung up on
+# The whole run: a right answer takes about 4 s (start, import, the normal calls, then <= 2 s), 7 s with 4 CPU
+# burners; a fast path that waits on a stalled server is stopped here.
+RUN_LIMIT_S = 15.0
+SETTLE_S = 3.0  # after the run, for the mock to record the attempts the client hung up on
 
 NORMAL = [
     ("ask", "Normal path, question 1: what does a read timeout bound?"),
@@ -57,6 +49,13 @@ STALLED_Q = "Fast path against a stalled model: anyone home?"
 RECOVER_Q = "Fast path against one transient 503: answer after the retry?"
 LIMITED_Q = "Fast path against a rate limit: too many requests?"
 FAILING_Q = "Normal path against a steady 503: what reaches the caller?"
+# The scenarios made together after the normal calls: name, function, question, the mock's rule for it.
+TOGETHER: list[tuple[str, str, str, dict[str, object]]] = [
+    ("stalled", "ask_fast", STALLED_Q, {"behaviour": {"stall": True}}),
+    ("recovering", "ask_fast", RECOVER_Q, {"attempts": [0], "behaviour": {"status": 503}}),
+    ("limited", "ask_fast", LIMITED_Q, {"behaviour": {"status": 429}}),
+    ("failing", "ask", FAILING_Q, {"behaviour": {"status": 503, "retry_after_ms": "1"}}),
+]
 
 HINT_FAST_SETTINGS = (
     "give ask_fast its own settings on a copy of the module's client: client.with_options(timeout=T, "
@@ -71,39 +70,41 @@ HINT_CATCH = (
 
 @dataclass
 class Run:
-    """One scenario: the calls made, what came back, what the mock recorded."""
+    """One scenario of the run: its calls' place in the script, what they gave back, what the mock recorded."""
 
     name: str
-    calls: list[Call]
-    time_limit: float | None
-    behaviour: dict[str, Any]
-    wave: int = 2  # 1: started first (see _run_side_by_side)
-    gate: bool = False  # the other runs start only if this one ran without an error
-    outcome: Outcome | None = None
-    records: list[Record] = field(default_factory=list)
-    connections: int = 0
+    first: int  # the index of its first call in the script
+    count: int  # how many calls
+    outcome: Outcome
+    records: list[Record]
 
     @property
     def cut_off(self) -> bool:
-        """Stopped by the grader's time limit (every call may still have returned: a process that can't exit)."""
-        return self.outcome is not None and self.outcome.error is not None and self.outcome.error.kind == "timeout"
+        """The run was stopped by its time limit (every call may still have returned: a process that can't exit)."""
+        return self.outcome.timed_out
 
     @property
     def returned(self) -> bool:
-        assert self.outcome is not None
-        return len(self.outcome.results) == len(self.calls)
+        return all(i in self.outcome.returned for i in range(self.first, self.first + self.count))
 
     @property
-    def value(self) -> Any:
+    def value(self) -> object:
         """What the scenario's single call returned (None if it did not)."""
-        assert self.outcome is not None
-        return self.outcome.results[0] if self.outcome.results else None
+        return self.outcome.returned.get(self.first)
 
     @property
     def raised(self) -> LearnerError | None:
-        assert self.outcome is not None
-        error = self.outcome.error
-        return error if error is not None and error.kind == "exception" else None
+        return self.outcome.raised.get(self.first)
+
+    @property
+    def error(self) -> LearnerError | None:
+        """Why the call never settled (the time limit, a crash), if it did not."""
+        settled = self.returned or self.raised is not None
+        return None if settled else self.outcome.stopped
+
+    @property
+    def connections(self) -> int:
+        return len({r.conn for r in self.records})
 
     @property
     def retry_counts(self) -> list[int]:
@@ -117,21 +118,25 @@ class Run:
 
 
 def grade(g: Grading) -> None:
-    runs = {
-        "normal": Run("normal", [Call(fn, [q]) for fn, q in NORMAL], None, {"latency_ms": LATENCY_MS}, 1, gate=True),
-        "stalled": Run("stalled", [Call("ask_fast", [STALLED_Q])], STALL_LIMIT_S, {"stall": True}, 1),
-        "recovering": Run("recovering", [Call("ask_fast", [RECOVER_Q])], None, {"fail_first": 1, "fail_status": 503}),
-        "limited": Run("limited", [Call("ask_fast", [LIMITED_Q])], None, {"status": 429}),
-        "failing": Run("failing", [Call("ask", [FAILING_Q])], None, {"status": 503, "retry_after_ms": "1"}),
-    }
-    _run_side_by_side(g, list(runs.values()))
-    normal = runs["normal"]
-    assert normal.outcome is not None
-    if not g.ran(normal.outcome):
+    mock = g.mock(latency_ms=LATENCY_MS, rules=[{"match": q, **rule} for _, _, q, rule in TOGETHER])
+    plan = [Call(fn, [q]) for fn, q in NORMAL] + [Call(fn, [q], together=True) for _, fn, q, _ in TOGETHER]
+    outcome = g.run_calls(plan, mock, time_limit=RUN_LIMIT_S)
+    records = model_records(mock.settled_stats(SETTLE_S).records)
+    mine = {q: [r for r in records if r.prompt == q] for _, _, q, _ in TOGETHER}
+    asked = {q for _, q in NORMAL}
+    normal = Run("normal", 0, len(NORMAL), outcome, [r for r in records if r.prompt in asked])
+    runs = {name: Run(name, len(NORMAL) + i, 1, outcome, mine[q]) for i, (name, _, q, _) in enumerate(TOGETHER)}
+    normal_part = Outcome(
+        outcome.results[: len(NORMAL)],
+        None if len(outcome.results) >= len(NORMAL) else outcome.error,
+        outcome.output,
+        outcome.strays,
+    )
+    if not g.ran(normal_part):
         return
     if not _check_answers(g, normal):
         return
-    check_model(g, normal.records, MODEL, "your calls")
+    check_model(g, records, MODEL, "your calls")
     _check_connections(g, normal, runs["recovering"])
     _check_normal_defaults(g, normal, runs["failing"])
     _check_propagates(g, runs["failing"])
@@ -140,62 +145,6 @@ def grade(g: Grading) -> None:
     _check_stalled(g, runs["stalled"], within)
     _check_recovers(g, runs["recovering"])
     _check_rate_limited(g, runs["limited"], runs["stalled"].value == FALLBACK)
-
-
-# -- running -----------------------------------------------------------------------------------------------
-def _run_side_by_side(g: Grading, runs: list[Run]) -> None:
-    """Every scenario on its own mock server, side by side, in two waves. First the normal run and the stalled
-    one: the stalled run's short time limit is then spent on the learner's code, not on the other runs'
-    start-up, and a file that fails the normal run before its first request (the stub, an import error) is
-    judged without the rest. The others start once each of the two has ended or sent its first request (the
-    module is imported, the calls are under way), or after LEAD_S. Each mock server is stopped as soon as
-    its records are read (the harness's own stop is then a no-op). The first error of the course's own (a
-    sandbox or a mock server that failed) is raised."""
-    failures: list[BaseException] = []
-    threads: list[threading.Thread] = []
-
-    def one(run: Run, mock: MockServer) -> None:
-        try:
-            run.outcome = g.run_calls(run.calls, mock, time_limit=run.time_limit)
-            stats = mock.settled_stats(SETTLE_S)
-            run.records = model_records(stats.records)
-            run.connections = stats.connections_opened
-            mock.stop()
-        except BaseException as exc:  # raised below, in the grading thread: "could not grade"
-            failures.append(exc)
-
-    def start(run: Run, mock: MockServer) -> None:
-        # Daemon threads: an interrupted grade does not wait for them (see the module's docstring).
-        thread = threading.Thread(target=one, args=(run, mock), daemon=True)
-        thread.start()
-        threads.append(thread)
-
-    first = [(run, g.mock(**run.behaviour)) for run in runs if run.wave == 1]
-    for run, mock in first:
-        start(run, mock)
-    rest = [(run, g.mock(**run.behaviour)) for run in runs if run.wave != 1]  # while the first wave imports
-    deadline = time.monotonic() + LEAD_S
-    while time.monotonic() < deadline and not failures:
-        if all(_under_way(run, mock) for run, mock in first):
-            break
-        time.sleep(0.05)
-    if not any(run.gate and run.outcome and not run.outcome.ok for run, _ in first):
-        for run, mock in rest:
-            start(run, mock)
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise failures[0]
-
-
-def _under_way(run: Run, mock: MockServer) -> bool:
-    """The run has ended, or its first request has reached the mock."""
-    if run.outcome is not None:
-        return True
-    try:
-        return mock.stats(records=False).requests_total > 0
-    except MockServerError:  # stopped by its run's thread in the meantime: the run has ended
-        return True
 
 
 # -- what the records say --------------------------------------------------------------------------------
@@ -279,8 +228,7 @@ class Fast:
 
 # -- the checks --------------------------------------------------------------------------------------------
 def _check_answers(g: Grading, normal: Run) -> bool:
-    assert normal.outcome is not None
-    results = normal.outcome.results
+    results = normal.outcome.results[: normal.count]
     objects = sorted({r["$object"].rsplit(".", 1)[-1] for r in results if isinstance(r, dict) and "$object" in r})
     name = "it returns the answers' text"
     if objects:
@@ -402,7 +350,6 @@ def _check_normal_defaults(g: Grading, normal: Run, failing: Run) -> None:
 
 def _check_propagates(g: Grading, failing: Run) -> None:
     name = "ask lets errors propagate"
-    assert failing.outcome is not None
     raised = failing.raised
     if raised is not None:
         exc = raised.message.split(":", 1)[0]
@@ -426,7 +373,7 @@ def _check_propagates(g: Grading, failing: Run) -> None:
             "also hides bugs such as a TypeError in your own code)",
         )
         return
-    error = failing.outcome.error
+    error = failing.error
     assert error is not None
     g.check(
         name,
@@ -463,12 +410,10 @@ def _check_budget(g: Grading, fast: Fast, stalled: Run) -> bool:
     over = f"{settings}: {shown}, over the {BUDGET_S:g} s budget"
     # FALLBACK before the SDK could have given up (a read timeout longer than the run, or fewer attempts than R + 1):
     # something other than the SDK's settings stopped the waiting.
-    early = (
-        fast.timeout is None or fast.timeout > STALL_LIMIT_S or (fast.exact and len(stalled.records) <= fast.retries)
-    )
+    early = fast.timeout is None or fast.timeout > RUN_LIMIT_S or (fast.exact and len(stalled.records) <= fast.retries)
     if early and stalled.returned and stalled.value == FALLBACK:
         stuck = (
-            f" and your process could not exit until the grader stopped it after {STALL_LIMIT_S:g} s"
+            f" and your process could not exit until the grader stopped it after {RUN_LIMIT_S:g} s"
             if stalled.cut_off
             else ""
         )
@@ -483,7 +428,7 @@ def _check_budget(g: Grading, fast: Fast, stalled: Run) -> bool:
         )
     if fast.timeout is None or fast.timeout == fast.normal_timeout:
         still = (
-            f"; against the stalled server it was still waiting when the grader stopped it after {STALL_LIMIT_S:g} s"
+            f"; against the stalled server it was still waiting when the grader stopped it after {RUN_LIMIT_S:g} s"
             if stalled.cut_off
             else ""
         )
@@ -537,13 +482,13 @@ def _check_stalled(g: Grading, stalled: Run, within_budget: bool) -> None:
             HINT_CATCH,
         )
         return
-    error = stalled.outcome.error if stalled.outcome else None
+    error = stalled.error
     if stalled.cut_off and not within_budget:
         return
     if stalled.cut_off:
         evidence = (
             f"against a server that never answers, ask_fast was still waiting when the grader stopped it after "
-            f"{STALL_LIMIT_S:g} s ({tried} so far)"
+            f"{RUN_LIMIT_S:g} s ({tried} so far)"
         )
     else:
         evidence = f"against a server that never answers, {error.describe(g.filename) if error else 'no result'}"
@@ -620,7 +565,7 @@ def _check_rate_limited(g: Grading, limited: Run, stalled_fallback: bool) -> Non
             "a rate limit is an error status (openai.RateLimitError, an APIStatusError), not a timeout: " + HINT_CATCH,
         )
         return
-    error = limited.outcome.error if limited.outcome else None
+    error = limited.error
     g.check(
         name,
         False,

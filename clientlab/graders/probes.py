@@ -12,17 +12,21 @@ import inspect
 from typing import Any
 
 
-async def burst(client: Any, prompts: list[str], model: str = "gpt-4o-mini") -> int:
-    """Send every prompt at once straight through `client` (a sync client from threads); returns how many
-    answered. The grader, not this probe, judges which kind of client it was."""
+async def burst(client: Any, prompts: list[str], model: str = "gpt-4o-mini") -> dict[str, int]:
+    """Send every prompt at once straight through `client`, each call from a thread of its own; returns how
+    many answered and how many calls gave back something to await (an async client's do; a sync client's
+    make their request in the thread). That is the client's behaviour, not a header it writes about itself."""
 
-    async def one(prompt: str) -> Any:
+    async def one(prompt: str) -> bool:
         messages = [{"role": "user", "content": prompt}]
-        # From a thread: a sync client makes its request there; an async one only returns the coroutine.
         value = await asyncio.to_thread(client.chat.completions.create, model=model, messages=messages)
-        return await value if inspect.isawaitable(value) else value
+        if inspect.isawaitable(value):
+            await value
+            return True
+        return False
 
-    return len(await asyncio.gather(*(one(p) for p in prompts)))
+    awaited = await asyncio.gather(*(one(p) for p in prompts))
+    return {"answered": len(awaited), "awaitable": sum(awaited)}
 
 
 async def each(client: Any, prompts: list[str], model: str = "gpt-4o-mini") -> list[str]:

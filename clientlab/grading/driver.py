@@ -1,9 +1,10 @@
 """The child side of `learner.run_calls`: import the learner's file, make the calls, write JSON lines.
 
-Run as `python -m clientlab.grading.driver SPEC.json`. Each completed call appends `{"result": ...}` to
-the results file (objects that are not JSON are kept here for `$ref` and reported by type name); the
-first failure appends `{"error": {...}}` and stops. `{"imported": true}` marks the end of the import, so a
-hang at import time is told apart from a hang in a call.
+Run as `python -m clientlab.grading.driver SPEC.json`. Each call appends `{"call": i, "result": ...}` or
+`{"call": i, "error": {...}}` to the results file the moment it settles (objects that are not JSON are kept
+here for `$ref` and reported by type name). A failure stops the script after its group: the calls made
+together with it still settle and are written, so one call that hangs or raises does not hide the others.
+`{"imported": true}` marks the end of the import, so a hang at import time is told apart from a hang in a call.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import asyncio
 import inspect
 import json
 import sys
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +28,10 @@ def main(spec_path: str) -> int:
     learner_file = Path(spec["file"])
     results = Path(spec["results"])
 
+    lock = threading.Lock()  # calls made together settle in their own threads
+
     def write(item: dict[str, Any]) -> None:
-        with results.open("a") as out:
+        with lock, results.open("a") as out:
             out.write(json.dumps(item) + "\n")
 
     origin = Path(spec["origin"]) if spec.get("origin") else None
@@ -39,6 +44,7 @@ def main(spec_path: str) -> int:
 
     objects: list[Any] = []
     with asyncio.Runner() as runner:
+        index = 0
         for group in _groups(spec["calls"]):
             functions = []
             for call in group:
@@ -46,16 +52,25 @@ def main(spec_path: str) -> int:
                 function = _course_probe(name) if name.startswith(PROBES) else getattr(module, name, None)
                 if not callable(function):
                     message = f"{learner_file.name} has no function `{name}`"
-                    write({"error": {"kind": "missing", "message": message, "call": name}})
+                    write({"call": index, "error": {"kind": "missing", "message": message, "call": name}})
                     return 1
                 functions.append(function)
-            outcomes = _run_group(runner, group, functions, objects)
-            for call, (value, error) in zip(group, outcomes, strict=True):
-                if error is not None:
-                    write({"error": describe_exception(error, learner_file, "exception", f"{call['fn']}(...)")})
-                    return 1
-                objects.append(value)
-                write({"result": _jsonable(value)})
+
+            def settled(
+                i: int, value: Any, error: BaseException | None, first: int = index, calls: list = group
+            ) -> None:
+                call = calls[i]
+                if error is None:
+                    write({"call": first + i, "result": _jsonable(value)})
+                else:
+                    described = describe_exception(error, learner_file, "exception", f"{call['fn']}(...)")
+                    write({"call": first + i, "error": described})
+
+            outcomes = _run_group(runner, group, functions, objects, settled)
+            if any(error is not None for _, error in outcomes):
+                return 1
+            objects.extend(value for value, _ in outcomes)
+            index += len(group)
     return 0
 
 
@@ -70,38 +85,63 @@ def _groups(calls: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return groups
 
 
+Settled = Callable[[int, Any, BaseException | None], None]
+
+
 def _run_group(
-    runner: asyncio.Runner, group: list[dict[str, Any]], functions: list[Any], objects: list[Any]
+    runner: asyncio.Runner, group: list[dict[str, Any]], functions: list[Any], objects: list[Any], settled: Settled
 ) -> list[tuple[Any, BaseException | None]]:
-    """Make the group's calls (one: here; several: each in a thread, then their awaitables together)."""
+    """Make the group's calls (one: here; several: each in a thread, then their awaitables together), telling
+    `settled` about each call as soon as it has returned or raised."""
 
     def start(call: dict[str, Any], function: Any) -> Any:
         args = [_decode(a, objects) for a in call["args"]]
         kwargs = {k: _decode(v, objects) for k, v in call["kwargs"].items()}
         return function(*args, **kwargs)
 
-    started: list[tuple[Any, BaseException | None]] = []
-    if len(group) == 1:
+    outcomes: list[tuple[Any, BaseException | None]] = [(None, None)] * len(group)
+
+    def done(i: int, value: Any, error: BaseException | None) -> None:
+        outcomes[i] = (value, error)
+        settled(i, value, error)
+
+    if len(group) == 1:  # in this thread, as a program would call it
         try:
-            started.append((start(group[0], functions[0]), None))
+            value = start(group[0], functions[0])
+            if inspect.isawaitable(value):
+                value = runner.run(_awaited(value))
         except BaseException as exc:
-            started.append((None, exc))
-    else:
-        with ThreadPoolExecutor(max_workers=len(group)) as pool:
-            futures = [pool.submit(start, call, function) for call, function in zip(group, functions, strict=True)]
-            for future in futures:
-                error = future.exception()
-                started.append((None, error) if error else (future.result(), None))
-    pending = [i for i, (value, error) in enumerate(started) if error is None and inspect.isawaitable(value)]
-    if pending:
-        done = runner.run(_gather([started[i][0] for i in pending]))
-        for i, outcome in zip(pending, done, strict=True):
-            started[i] = (None, outcome) if isinstance(outcome, BaseException) else (outcome, None)
-    return started
+            done(0, None, exc)
+        else:
+            done(0, value, None)
+        return outcomes
+    # Not a `with` block: its exit would wait for a call that never returns.
+    pool = ThreadPoolExecutor(max_workers=len(group))
+    futures = [pool.submit(start, call, fn) for call, fn in zip(group, functions, strict=True)]
+    runner.run(_settle_each(futures, done))
+    pool.shutdown(wait=False)
+    return outcomes
 
 
-async def _gather(awaitables: list[Any]) -> list[Any]:
-    return await asyncio.gather(*awaitables, return_exceptions=True)
+async def _awaited(awaitable: Any) -> Any:
+    return await awaitable
+
+
+async def _settle_each(futures: list[Future[Any]], done: Settled) -> None:
+    """Each call started in its thread; what it returns is awaited here if it is awaitable (a coroutine is run on
+    the one event loop); each call is reported the moment it ends, so one that never does hides nothing."""
+
+    async def one(i: int, future: Future[Any]) -> None:
+        try:
+            value = await asyncio.wrap_future(future)
+            if inspect.isawaitable(value):
+                value = await value
+        except BaseException as exc:
+            done(i, None, exc)
+        else:
+            done(i, value, None)
+
+    await asyncio.gather(*(one(i, f) for i, f in enumerate(futures)))
 
 
 PROBES = "clientlab.graders.probes:"

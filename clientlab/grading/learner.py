@@ -67,16 +67,27 @@ class LearnerError:
 
 @dataclass
 class Outcome:
-    """What came back: one result per completed call, and the error that stopped the script, if any."""
+    """What came back: the results of the calls that completed in order, and the error that stopped the script.
+
+    `returned` and `raised` hold every call that settled, by its index in the script: a call made together
+    with one that hung or raised still has its result there."""
 
     results: list[Any]
     error: LearnerError | None
     output: str  # what the learner's code printed (stdout and stderr): the first and last 32 KB at most
     strays: int = 0  # processes the learner's code started and left running (all ended by the sandbox)
+    returned: dict[int, Any] = field(default_factory=dict)
+    raised: dict[int, LearnerError] = field(default_factory=dict)
+    stopped: LearnerError | None = None  # the time limit or a crash ended the process (`error` may say more)
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def timed_out(self) -> bool:
+        """Stopped by the time limit (every call may still have returned: a process that could not exit)."""
+        return self.stopped is not None and self.stopped.kind in ("timeout", "import-timeout")
 
 
 def run_calls(path: Path, calls: list[Call], *, env: dict[str, str] | None = None, timeout: float = 30.0) -> Outcome:
@@ -103,34 +114,55 @@ def run_calls(path: Path, calls: list[Call], *, env: dict[str, str] | None = Non
         report = box.wait()
         lines = results_file.read_text().splitlines() if results_file.exists() else []
         output = box.output
-    results: list[Any] = []
-    error: LearnerError | None = None
+    returned: dict[int, Any] = {}
+    raised: dict[int, LearnerError] = {}
+    error: LearnerError | None = None  # an error of no call: the import, or a name the module lacks
     imported = False
     for line in lines:
         item = json.loads(line)
         if "imported" in item:
             imported = True
+        elif "error" in item and item["error"].get("kind") != "missing" and "call" in item:
+            raised[item["call"]] = LearnerError(**item["error"])
         elif "error" in item:
-            error = LearnerError(**item["error"])
+            error = error or LearnerError(**item["error"])
         else:
-            results.append(item["result"])
-    if error is None and report.timed_out:
-        if not imported:
-            error = LearnerError(
+            returned[item["call"]] = item["result"]
+    results: list[Any] = []
+    while len(results) in returned:
+        results.append(returned[len(results)])
+    stopped: LearnerError | None = None  # why the process ended before every call had settled
+    settled = len(returned) + len(raised)
+    if report.timed_out:
+        if not imported and error is None:
+            stopped = LearnerError(
                 "import-timeout",
                 f"the module never finished importing: its top-level code was still running after {timeout:g} s",
             )
-        else:
+        elif imported:
             pending = calls[len(results)].fn if len(results) < len(calls) else None
-            error = LearnerError(
+            stopped = LearnerError(
                 "timeout",
                 f"did not finish within {timeout:g} s: something is waiting forever "
                 "(a blocked event loop, an exhausted pool, a missing await?)",
                 call=pending,
             )
-    elif error is None and len(results) < len(calls):
-        error = LearnerError("crash", f"the process ended unexpectedly ({_exit_text(report.returncode)})")
-    return Outcome(results, error, output, report.strays)
+    elif error is None and settled < _expected(calls, raised):
+        stopped = LearnerError("crash", f"the process ended unexpectedly ({_exit_text(report.returncode)})")
+    if error is None and raised:
+        error = raised[min(raised)]
+    return Outcome(results, error or stopped, output, report.strays, returned, raised, stopped)
+
+
+def _expected(calls: list[Call], raised: dict[int, LearnerError]) -> int:
+    """How many calls settle in a run that ends normally: all of them, or, when one raised, every call up to the
+    end of its group (the driver stops after the group)."""
+    if not raised:
+        return len(calls)
+    end = min(raised) + 1
+    while end < len(calls) and calls[end].together and calls[end - 1].together:
+        end += 1
+    return end
 
 
 def _exit_text(code: int | None) -> str:

@@ -21,7 +21,8 @@ import urllib.request
 import weakref
 from typing import Any, Literal
 
-from ..procs import read_first_line
+from ..procs.service import Service, ServiceError
+from ..procs.service import stop as stop_service
 from .app import MockApp
 from .controls import Behaviour
 from .recorder import Recorder
@@ -130,43 +131,15 @@ class MockServer:
         return self._thread is not None and self._thread.is_alive()
 
     def _start_process(self) -> None:
-        cmd = [
-            sys.executable,
-            "-m",
-            "clientlab.mock.server",
-            "--host",
-            self.host,
-            "--port",
-            str(self.port),
-            "--settings-on-stdin",
-        ]
-        if self.tls:
-            cmd.append("--tls")
-        # Own session: a notebook's "interrupt kernel" (SIGINT to its process group) must not stop the mock.
-        # The child exits when its stdin closes, i.e. when this process ends, however it ends.
-        proc = subprocess.Popen(
-            cmd,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        self._proc = proc
-        assert proc.stdin is not None and proc.stdout is not None
-        settings = {"behaviour": self.behaviour.to_dict(), "control_token": self.control_token}
-        proc.stdin.write(json.dumps(settings).encode() + b"\n")
-        proc.stdin.flush()  # stdin stays open: the child stops when it closes
-        line = read_first_line(proc.stdout.fileno(), proc, self.startup_timeout)
+        cmd = [sys.executable, "-m", "clientlab.mock.server", "--host", self.host, "--port", str(self.port)]
+        cmd += ["--settings-on-stdin", *(["--tls"] if self.tls else [])]
+        service = Service(cmd, {"behaviour": self.behaviour.to_dict(), "control_token": self.control_token})
         try:
-            info = json.loads(line)["ready"]
-        except (ValueError, KeyError, TypeError):
-            _stop_quietly(proc, None, None)
-            err = proc.stderr.read().decode(errors="replace")[-2000:] if proc.stderr else ""
-            raise MockServerError(f"the mock server did not start: {line!r} {err}") from None
+            info = service.start(self.startup_timeout)
+        except ServiceError as exc:
+            raise MockServerError(f"the mock server did not start: {exc}") from None
+        self._proc = service.proc
         self.port, self.pid, self.ca_path = info["port"], info["pid"], info["ca_path"]
-        # Drain stderr so a chatty server can never block on a full pipe.
-        threading.Thread(target=_drain, args=(proc.stderr,), daemon=True).start()
 
     def _start_thread(self) -> None:
         import asyncio
@@ -265,28 +238,9 @@ class MockServer:
         return f"MockServer({self.url}, mode={self.mode!r}, {state})"
 
 
-def _drain(stream: Any) -> None:
-    try:
-        while stream.read(65536):
-            pass
-    except (OSError, ValueError):
-        pass
-
-
 def _stop_quietly(proc: subprocess.Popen[bytes] | None, server: Any, thread: threading.Thread | None) -> None:
-    if proc is not None and proc.poll() is None:
-        try:
-            if proc.stdin:
-                proc.stdin.close()  # the child's cue to stop
-            proc.terminate()
-            proc.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
-            proc.kill()
-            proc.wait(timeout=5)
     if proc is not None:
-        for stream in (proc.stdout, proc.stderr):
-            if stream:
-                stream.close()
+        stop_service(proc)
     if server is not None:
         server.should_exit = True
         if thread is not None:

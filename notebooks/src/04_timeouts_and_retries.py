@@ -714,12 +714,13 @@ mock.stop()
 #   errors that persist, a rate limit.
 #
 # Both use the one client of the module, `OpenAI()`, configured by `OPENAI_BASE_URL` and
-# `OPENAI_API_KEY`. The grader runs your module against a normal, a stalled, a failing-then-recovering and
-# a rate-limited mock server, and judges from what the mock records: the read timeout and the retry count
-# of each attempt, the attempts per call, the connections, and the values your functions return. It
-# computes your worst case from those settings; it doesn't time you.
+# `OPENAI_API_KEY`. The grader runs your module once against a mock server whose answer depends on the
+# question, and judges from what the mock records: the read timeout and the retry count of each attempt,
+# the attempts per call, the connections, and the values your functions return. It computes your worst
+# case from those settings; it doesn't time you.
 #
-# It runs five scenarios, each on a fresh mock server, and checks:
+# Five scenarios: first the normal calls one after the other, then the four others at the same time, each
+# in a thread of its own (so one call that hangs doesn't hide the rest). It checks:
 #
 # * **normal** (answers take 100 ms): `ask`, `ask_fast`, `ask`, `ask_fast` return the answers, over one
 #   connection; `ask`'s requests announce the SDK's 600 s;

@@ -1,4 +1,4 @@
-# expect: x-stainless-async: false
+# expect: returned the answer, as the sync OpenAI client does
 """Caps a sync OpenAI client and fans out with asyncio.to_thread: it overlaps, but blocks a thread per request."""
 
 import asyncio

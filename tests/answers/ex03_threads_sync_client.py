@@ -1,4 +1,4 @@
-# expect: sync OpenAI client
+# expect: answer_all did not send them through the client it was given
 """Exercise 03 by someone who trusts threads more than asyncio.
 
 make_client builds the right AsyncOpenAI, but answer_all "keeps it simple": a ThreadPoolExecutor
