@@ -1,11 +1,10 @@
-"""The command line: `python -m clientlab lab | serve | load | grade | check | progress | stubs`."""
+"""The command line: `python -m clientlab lab | serve | load | grade | watch | hint | progress | check | stubs`."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
 import json
-import os
 import sys
 from typing import Any
 
@@ -59,19 +58,6 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _lab(rest: list[str]) -> int:
-    """Open JupyterLab on lesson 00, in this environment (never returns when it starts)."""
-    from .grading.registry import course_root
-
-    root = course_root()
-    command = [sys.executable, "-m", "jupyterlab", "notebooks/00_start_here.ipynb", f"--ServerApp.root_dir={root}"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")  # containers and CI machines often run as root
-    os.chdir(root)
-    os.execv(sys.executable, command + rest)
-    return 0  # pragma: no cover
-
-
 def _load(rest: list[str]) -> int:
     from .load import main as load_main
 
@@ -94,7 +80,11 @@ def _grade(args: argparse.Namespace) -> int:
         data = [v.to_dict() for v in verdicts]
         print(json.dumps(data[0] if len(data) == 1 else data, indent=2))
     else:
-        print("\n\n".join(v.to_text() for v in verdicts))
+        print("\n\n".join(v.to_text(ladder=True) for v in verdicts))
+        if not args.file:
+            from .grading.progress import next_step
+
+            print(f"\n{next_step()}")
     if any(v.error is not None for v in verdicts):
         return 3
     return 0 if all(v.passed for v in verdicts) else 1
@@ -151,6 +141,37 @@ def _progress(args: argparse.Namespace) -> int:
     return 0
 
 
+def _watch(args: argparse.Namespace) -> int:
+    from .grading import get_exercise
+    from .watch import run
+
+    try:
+        first = get_exercise(args.exercise) if args.exercise else None
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    return run(first)
+
+
+def _hint(args: argparse.Namespace) -> int:
+    from .grading import get_exercise
+    from .grading.hints import current_verdict, hint_text
+
+    try:
+        exercise = get_exercise(args.exercise)
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    if not exercise.exercise_path.exists():
+        print(f"error: there is no exercises/{exercise.filename}", file=sys.stderr)
+        return 2
+    verdict, fresh = current_verdict(exercise)
+    if fresh:
+        print(f"(graded exercises/{exercise.filename} just now: it changed since its last grade)\n")
+    print(hint_text(exercise, verdict, solution=args.solution))
+    return 3 if verdict.error is not None else 0
+
+
 def _stubs(args: argparse.Namespace) -> int:
     from .grading import EXERCISES
     from .grading.stubs import stub_diff, stub_state, write_stubs
@@ -204,8 +225,19 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--rounds", type=int, default=2, help="with --stress: how many times (default 2)")
     check.set_defaults(func=_check)
 
-    prog = sub.add_parser("progress", help="every exercise and its status")
+    prog = sub.add_parser("progress", help="every exercise, its status, its last grade, and what to do next")
     prog.set_defaults(func=_progress)
+
+    watch = sub.add_parser("watch", help="grade an exercise each time you save it; move on when it passes")
+    watch.add_argument("exercise", nargs="?", help="start with this one (default: the first not passed yet)")
+    watch.set_defaults(func=_watch)
+
+    hint = sub.add_parser("hint", help="the next step of the hint ladder for the check your file fails now")
+    hint.add_argument("exercise", help="ex02, 02 or 2")
+    hint.add_argument(
+        "--solution", action="store_true", help="after the last step: the reference answer as a diff against your file"
+    )
+    hint.set_defaults(func=_hint)
 
     stubs = sub.add_parser("stubs", help="maintainers: check (or --write) exercises/ against solutions/")
     mode = stubs.add_mutually_exclusive_group()
@@ -223,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "load":
         return _load(argv[1:])
     if argv and argv[0] == "lab":
-        return _lab(argv[1:])
+        from .lab import main as lab_main
+
+        return lab_main(argv[1:])
     args = build_parser().parse_args(argv)
     return int(args.func(args))

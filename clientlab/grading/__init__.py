@@ -1,6 +1,7 @@
-"""Grading: the exercise registry, the harness that runs a learner's file against the mock, verdicts."""
+"""Grading: the exercise registry, the harness that runs a learner's file against the mock, verdicts, hints."""
 
 from .harness import CouldNotGrade, Grading, grade
+from .hints import hint
 from .progress import progress, progress_text
 from .registry import EXERCISES, Exercise, get_exercise
 from .verdict import Check, Status, Verdict
@@ -15,6 +16,7 @@ __all__ = [
     "Verdict",
     "get_exercise",
     "grade",
+    "hint",
     "progress",
     "progress_text",
 ]

@@ -1,11 +1,17 @@
-"""The one registry of exercises: it drives the CLI, the notebooks' grading cells, progress and the tests."""
+"""The one registry of exercises: it drives the CLI, the notebooks' grading cells, hints, progress and the tests.
+
+Each exercise carries its hint ladder: for a check that can fail, the nudges a learner gets first (what to
+look at, and where the lesson shows it), from the gentlest to the most pointed. The last step of every
+ladder is not written here: it is the grader's own hint, chosen from the evidence of that grade, which names
+the fix. `python -m clientlab hint NN` climbs the ladder of the learner's current failing check.
+"""
 
 from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +35,7 @@ class Exercise:
     grader: str  # "module:function" taking a harness.Grading and adding its checks
     task: str  # one sentence: what the learner builds
     time_limit: float  # seconds the learner's code may run (an app: take to start) before it is stopped
+    ladder: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # check name -> nudges, gentlest first
 
     @property
     def number(self) -> str:
@@ -46,10 +53,24 @@ class Exercise:
     def lesson_path(self) -> Path:
         return course_root() / "notebooks" / self.lesson
 
+    def nudges(self, check: str) -> tuple[str, ...]:
+        """The steps of a failed check's ladder before the grader's own hint."""
+        return self.ladder.get(check, COMMON_LADDER.get(check, ()))
+
     def grader_function(self) -> Callable[[Grading], None]:
         module, _, name = self.grader.partition(":")
         return getattr(importlib.import_module(module), name)
 
+
+# Checks several graders share.
+COMMON_LADDER: dict[str, tuple[str, ...]] = {
+    "it asks for the named model": ("The exercise names the model: compare it with the model= your calls send.",),
+    "one request per call": ("Count the requests one call of your function sends: it should be one chat completion.",),
+    "it returns the answers' text": (
+        'A completion is an object; the answer\'s text is one field inside it. Lesson 00, "Your first call", '
+        "shows where.",
+    ),
+}
 
 EXERCISES: tuple[Exercise, ...] = (
     Exercise(
@@ -60,6 +81,19 @@ EXERCISES: tuple[Exercise, ...] = (
         grader="clientlab.graders.ex00:grade",
         task="Make one chat completion with OpenAI() configured by the environment and return its text.",
         time_limit=20,
+        ladder={
+            "it reads the key from the environment": (
+                'Where does OpenAI() look for its API key when you pass none? Lesson 00, "Your first call".',
+            ),
+            "it returns the answer's text": (
+                "A completion is an object; the answer's text is one field inside it. Lesson 00, \"Your first "
+                'call", shows where.',
+            ),
+            "the mock received your requests": (
+                'Did your function send a request? The grader counts what reaches the mock: lesson 00, "What the '
+                'server saw".',
+            ),
+        },
     ),
     Exercise(
         id="ex01",
@@ -69,6 +103,26 @@ EXERCISES: tuple[Exercise, ...] = (
         grader="clientlab.graders.ex01:grade",
         task="Serve many calls with one client; give the one quick call its own timeout with with_options.",
         time_limit=25,
+        ladder={
+            "one connection for every call": (
+                "How many clients does your module create, and when? Each client has a connection pool of its own: "
+                'lesson 01, section 1, "What a client costs".',
+            ),
+            "only the quick call has a 5 s timeout": (
+                'One call needs other settings than the rest, through the same client: lesson 01, section 3, "One '
+                'call with other settings".',
+            ),
+            "a transient error is retried": (
+                'What does the SDK do by default when the server answers 503? Lesson 01, section 2, "What a client '
+                "carries\", lists the client's defaults.",
+            ),
+            "the quick call gives up on a stalled answer": (
+                "The quick call's timeout must hold when the model stalls: lesson 01, section 3.",
+            ),
+            "ordinary calls wait for a slow answer": (
+                "Does the quick call's timeout reach other calls? Lesson 01, section 3, and the trap in section 4.",
+            ),
+        },
     ),
     Exercise(
         id="ex02",
@@ -78,6 +132,43 @@ EXERCISES: tuple[Exercise, ...] = (
         grader="clientlab.graders.ex02:grade",
         task="A FastAPI GET /chat using one AsyncOpenAI client, so 100 concurrent requests overlap.",
         time_limit=20,
+        ladder={
+            "GET /chat answers": (
+                'The contract: GET /chat?q=... answers JSON {"answer": "..."}; lesson 02, "The setup", '
+                "shows such an app.",
+            ),
+            "it asks the model": ("Each GET /chat must make one chat completion through the client.",),
+            "it answers with the model's text": (
+                'Return the model\'s answer itself, the text inside the completion, as "answer".',
+            ),
+            "every answer is for its own q": ("Each request must ask the model its own q, the query parameter.",),
+            "one client for every request": (
+                "Where is your client created? Once per process, not per request: lesson 01, section 1, and lesson "
+                "02, section 4.",
+            ),
+            "100 concurrent requests are answered": (
+                "While one request waits for the model, can your endpoint start the next? Lesson 02, sections 1 "
+                "to 4, put four endpoints under the same load.",
+                'Which of lesson 02\'s endpoints does yours behave like? "The picture" shows their peaks in flight.',
+            ),
+            "100 concurrent requests overlap": (
+                "While one request waits for the model, can your endpoint start the next? Lesson 02, sections 1 "
+                "to 4, put four endpoints under the same load.",
+                'Which of lesson 02\'s endpoints does yours behave like? "The picture" shows their peaks in flight.',
+            ),
+            "the requests reach the model together": (
+                "Do the requests reach the model together, or one after another? Something in your endpoint "
+                "holds each one before its call: lesson 02, section 1.",
+            ),
+            "a wave takes about one model latency": (
+                'The model takes 0.5 s; 100 requests that overlap take about that long in all. Lesson 02, "The '
+                'picture".',
+            ),
+            "the second wave reuses the connections": (
+                "A client's pool keeps its connections between requests; a new pool opens new ones: lesson 01, "
+                "section 1.",
+            ),
+        },
     ),
     Exercise(
         id="ex03",
@@ -87,6 +178,39 @@ EXERCISES: tuple[Exercise, ...] = (
         grader="clientlab.graders.ex03:grade",
         task="Build an AsyncOpenAI capped at K connections with the SDK's defaults kept; run a batch through it.",
         time_limit=30,
+        ladder={
+            "the mock received one request per prompt": ("answer_all must send one chat completion per prompt.",),
+            "answers are correct and in order": (
+                "asyncio.gather returns the results in the order of its arguments, whatever order they finish in.",
+            ),
+            "the async client is used": (
+                "make_client returns the client; answer_all receives it and uses it: lesson 03, section 1.",
+            ),
+            "peak in flight equals the cap": (
+                "Where does your cap live? In the client's connection pool, every user of the client gets it: "
+                'lesson 03, section 1, "limits= is not a client argument".',
+                "Lesson 03, section 2, shows the classic recipe and what it keeps of the SDK; section 4 what a "
+                "capped pool does to a batch.",
+            ),
+            "the client itself is capped": (
+                "The grader also sends requests through your client directly, without answer_all: the cap must be "
+                "in the client (lesson 03, section 1).",
+            ),
+            "connections are reused, not churned": (
+                'Which connections does a pool keep when they go idle? Lesson 03, section 3, "Keep-alive below '
+                'the limit causes churn".',
+            ),
+            "the SDK's 600 s timeout is kept": (
+                "The exercise keeps the SDK's defaults: compare your http client's settings with the SDK's own "
+                "(lesson 03, section 2).",
+            ),
+            "a transient error is retried": (
+                "What does the SDK's own http client do that a plain one may not? Lesson 03, section 2.",
+            ),
+            "a redirect is followed": (
+                "What does the SDK's own http client do that a plain one may not? Lesson 03, section 2.",
+            ),
+        },
     ),
     Exercise(
         id="ex04",
@@ -97,6 +221,37 @@ EXERCISES: tuple[Exercise, ...] = (
         task="Keep the SDK's defaults on the normal path; bound the fast path within 2 s by its timeout and "
         "retries, with a fallback when the model can't answer in time.",
         time_limit=20,
+        ladder={
+            "one client, one connection pool": (
+                "How many clients does your module create? The fast path can share the module's pool: lesson 04, "
+                'section 8, "One call, its own settings".',
+            ),
+            "ask keeps the SDK's defaults (600 s, 2 retries)": (
+                "The normal path keeps the defaults; only the fast path gets settings of its own (lesson 04, "
+                "sections 1 and 8).",
+            ),
+            "ask lets errors propagate": (
+                "Who decides what to do when the normal path fails? Its caller, who must see the error: lesson 04, "
+                "section 4.",
+            ),
+            "ask_fast fits the 2 s budget": (
+                'A timeout bounds each attempt, not the call: lesson 04, section 3, "Per attempt and per read: '
+                'not a deadline".',
+                "Add it up: R + 1 attempts of T each, plus a backoff before each retry (lesson 04, sections 3 and "
+                '5, and "A recipe for production").',
+            ),
+            "ask_fast returns FALLBACK when the model stalls": (
+                'When the SDK gives up, what does it raise? Lesson 04, section 4, "What is retried, and what you '
+                'get after the last attempt".',
+            ),
+            "ask_fast survives one transient 503": (
+                "One 503 is common, and the next attempt usually answers: how many attempts does your fast path "
+                "make? Lesson 04, section 4.",
+            ),
+            "ask_fast returns FALLBACK when rate-limited": (
+                "A 429 is not a timeout: which exception class covers both? Lesson 04, section 4.",
+            ),
+        },
     ),
 )
 

@@ -37,6 +37,20 @@ class StubError(ValueError):
     """A solution file's markers are out of order."""
 
 
+def make_reference(solution: str) -> str:
+    """The reference answer as a learner would write it: the SOLUTION lines, without the stubs or markers."""
+    make_stub(solution)  # the same checks of the markers
+    out: list[str] = []
+    state = "code"
+    for line in solution.splitlines(keepends=True):
+        mark = _MARK.match(line)
+        if mark:
+            state = {"SOLUTION": "solution", "STUB": "stub", "END": "code"}[mark.group(1)]
+        elif state != "stub":
+            out.append(line)
+    return "".join(out)
+
+
 def make_stub(solution: str) -> str:
     """The exercise text for a solution text."""
     out: list[str] = []

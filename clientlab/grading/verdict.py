@@ -73,6 +73,31 @@ class Verdict:
     def failed(self) -> list[Check]:
         return [c for c in self.checks if not c.passed]
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Verdict:
+        """A verdict read back from `to_dict()` (the progress store keeps the last one)."""
+        checks = [Check(c["name"], bool(c["passed"]), c["evidence"], c.get("hint", "")) for c in data["checks"]]
+        return cls(data["exercise"], data["title"], data["file"], checks, data.get("error"))
+
+    def first_step(self, check: Check) -> tuple[str, bool]:
+        """What a learner sees first for a failed check: the first step of its hint ladder (the grader's own hint
+        when the ladder has no nudges), and whether more steps follow (`python -m clientlab hint`)."""
+        from .registry import get_exercise  # the registry imports the graders lazily, never this module
+
+        try:
+            nudges = get_exercise(self.exercise).nudges(check.name)
+        except KeyError:
+            nudges = ()
+        if nudges and check.hint:
+            return nudges[0], True
+        return check.hint, False
+
+    @property
+    def more_hints(self) -> str:
+        """How to get the next step, in the terminal and in a notebook."""
+        number = self.exercise.removeprefix("ex")
+        return f'next hint: python -m clientlab hint {number} (in a notebook: hint("{self.exercise}"))'
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "version": JSON_VERSION,
@@ -85,15 +110,21 @@ class Verdict:
             "checks": [asdict(c) for c in self.checks],
         }
 
-    def to_text(self) -> str:
-        """A plain-text report for the terminal."""
+    def to_text(self, ladder: bool = False) -> str:
+        """A plain-text report for the terminal. With `ladder`, each failed check shows the first step of its
+        hint ladder (what a learner sees); without, the grader's own hint (what a maintainer checks)."""
         head = f"{self.exercise} {self.title}: {self.status.value.upper()}  ({self.file})"
         lines = [head, "-" * min(len(head), 100)]
+        more = False
         for check in self.checks:
             lines.append(f"[{'pass' if check.passed else 'FAIL'}] {check.name}")
             lines.append(f"       {check.evidence}")
-            if check.hint:
-                lines.append(f"       hint: {check.hint}")
+            hint, further = self.first_step(check) if ladder and not check.passed else (check.hint, False)
+            more = more or further
+            if hint:
+                lines.append(f"       hint: {hint}")
+        if more:
+            lines.append(f"\n{self.more_hints}")
         if self.error is not None:
             lines.append(f"[could not grade] {self.error}")
             lines.append("       This is a Client Lab problem, not your code: please report it with this message.")
@@ -103,15 +134,20 @@ class Verdict:
     __repr__ = to_text
 
     def _repr_html_(self) -> str:
+        """The notebook's rendering: status in words and colour as well as a symbol (a machine without an emoji
+        font draws both symbols as the same box), and each failed check's first hint step."""
         colour = {Status.PASSED: "#1a7f37", Status.NOT_YET: "#b35900", Status.COULD_NOT_GRADE: "#8250df"}
         rows = []
+        more = False
         for check in self.checks:
             mark, word, tint = ("✔", "pass", "#1a7f37") if check.passed else ("✘", "not yet", "#b35900")
-            hint = f"<br><b>Hint:</b> {_inline(check.hint)}" if check.hint else ""
+            hint, further = self.first_step(check) if not check.passed else ("", False)
+            more = more or further
+            shown = f"<br><b>Hint:</b> {_inline(hint)}" if hint else ""
             rows.append(
                 f"<tr><td style='color:{tint};white-space:nowrap'><b>{mark} {word}</b></td>"
                 f"<td style='text-align:left'>{_inline(check.name)}</td>"
-                f"<td style='text-align:left'>{_inline(check.evidence)}{hint}</td></tr>"
+                f"<td style='text-align:left'>{_inline(check.evidence)}{shown}</td></tr>"
             )
         if self.error is not None:
             rows.append(
@@ -120,11 +156,18 @@ class Verdict:
                 "<br>This is a Client Lab problem, not your code: please report it with this message.</td></tr>"
             )
         title = html.escape(f"{self.exercise} {self.title}")
+        footer = f"<p>{_inline(_code_commands(self.more_hints))}</p>" if more else ""
         return (
             f"<div><p style='color:{colour[self.status]}'><b>{title}: {self.status.value}</b> "
-            f"<code>{html.escape(self.file)}</code></p><table><tr><th>result</th><th>check</th>"
-            f"<th style='text-align:left'>what the mock server saw</th></tr>{''.join(rows)}</table></div>"
+            f"<code>{html.escape(self.file)}</code></p><table><tr><th style='text-align:left'>result</th>"
+            "<th style='text-align:left'>check</th><th style='text-align:left'>what the mock server saw</th></tr>"
+            f"{''.join(rows)}</table>{footer}</div>"
         )
+
+
+def _code_commands(text: str) -> str:
+    """Mark the commands of a `more_hints` line as code spans."""
+    return re.sub(r"(python -m clientlab hint \S+|hint\(\"ex\d+\"\))", r"`\1`", text)
 
 
 def _inline(text: str) -> str:

@@ -136,12 +136,19 @@ for r in mock.stats().records:
 #
 # ```bash
 # python -m clientlab grade 00          # exit status 0 when it passes
-# python -m clientlab progress          # every exercise and its status
+# python -m clientlab watch             # grade on every save, and move on when it passes
+# python -m clientlab hint 00           # the next hint for the check your file fails now
+# python -m clientlab progress          # every exercise, its status, and what is next
 # ```
 #
 # The grader runs your file in its own process against a fresh mock server, with a time limit, and
 # judges what the server saw. Its verdict lists each check with the evidence and, when a check fails,
-# a hint.
+# a first hint: a nudge towards the part of the lesson that explains it. Ask for more when you want it
+# (`hint("ex00")` in a cell, or `python -m clientlab hint 00`): each step is more specific, the last one
+# names the fix the evidence calls for, and only after it can you ask to see the reference answer.
+#
+# These commands work in a terminal of this JupyterLab (File > New > Terminal) as written: `python -m
+# clientlab lab` puts the course's Python first on the terminal's PATH.
 #
 # ## Exercise 00: your first call
 #
@@ -152,7 +159,7 @@ for r in mock.stats().records:
 # The cell below grades your file. Until you fill in the TODOs, it tells you so.
 
 # %%
-from clientlab.grading import grade
+from clientlab.grading import grade, hint
 
 grade("ex00")
 

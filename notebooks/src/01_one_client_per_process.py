@@ -327,6 +327,6 @@ print("mock server stopped")
 # shows the verdict for the unsolved exercise.
 
 # %%
-from clientlab.grading import grade
+from clientlab.grading import grade, hint
 
 grade("ex01")

@@ -296,6 +296,6 @@ mock.stop()
 # write the code, it shows the stub's verdict.
 
 # %%
-from clientlab.grading import grade
+from clientlab.grading import grade, hint
 
 grade("ex02")

@@ -343,6 +343,6 @@ mock.stop()
 # your answer it shows what the unsolved exercise gets.
 
 # %%
-from clientlab.grading import grade
+from clientlab.grading import grade, hint
 
 grade("ex03")
