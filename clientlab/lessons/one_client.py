@@ -1,4 +1,4 @@
-"""Helpers for lesson 01 (one client per process): timing calls and waiting for the mock to see a close."""
+"""Helpers for lesson 01 (one client per process): timing calls, and what the mock saw in two counts."""
 
 from __future__ import annotations
 
@@ -22,17 +22,6 @@ def time_calls(call: Callable[[str], object], n: int) -> list[float]:
 def median_ms(values: list[float]) -> float:
     """The median of a list of milliseconds."""
     return statistics.median(values)
-
-
-def open_connections(mock: MockServer, expect: int, wait: float = 3.0) -> int:
-    """The mock's count of open connections, once it equals `expect` (a closed socket takes the server a
-    moment to notice) or after `wait` seconds, whichever comes first."""
-    deadline = time.monotonic() + wait
-    while True:
-        now_open = mock.stats(records=False).connections_open
-        if now_open == expect or time.monotonic() > deadline:
-            return now_open
-        time.sleep(0.02)
 
 
 def seen(mock: MockServer) -> str:

@@ -32,7 +32,8 @@ def per_call_latency(
     left.set_ylabel("ms per call")
     left.set_ylim(bottom=0)
     left.set_title(title)
-    left.legend(frameon=False)
+    # Below the axes: inside, a legend covers the calls it describes.
+    left.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=len(series) + 1, fontsize=8)
     left.grid(alpha=0.3)
     if connections:
         right = axes[1]

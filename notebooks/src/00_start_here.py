@@ -18,6 +18,7 @@
 # | 01 one client per process | what a client costs, and why you build it once |
 # | 02 the event-loop trap | a sync client inside `async def` stalls a whole FastAPI server |
 # | 03 custom connection limits | capping connections without losing the SDK's defaults |
+# | 04 timeouts and retries | what a timeout bounds, what is retried, a latency budget you can compute |
 
 # %% [markdown]
 # ## Which SDK are we running?
@@ -32,18 +33,20 @@ print("openai", openai.__version__)
 
 # %% [markdown]
 # Since 3.0, `openai` runs on **httpx2**, the successor of httpx. A plain `pip install openai` no
-# longer installs httpx at all. You will still meet `httpx` in older tutorials; lesson 03 shows that
-# recipe working, and what differs.
+# longer installs httpx at all (this course installs it next to httpx2, on purpose). You will still meet
+# `httpx` in older tutorials; lesson 03 shows that recipe working, and what differs.
 
 # %%
-import importlib.util
-
-import httpx2
+import importlib.metadata
 
 for name in ("httpx2", "httpx"):
-    print(f"{name:7} installed: {importlib.util.find_spec(name) is not None}")
+    try:
+        print(f"{name:7} {importlib.metadata.version(name)}")
+    except importlib.metadata.PackageNotFoundError:
+        print(f"{name:7} not installed")
 sdk_http_client = openai.OpenAI(api_key="x", base_url="http://127.0.0.1:9/v1")._client
-print("the SDK's HTTP client is an httpx2.Client:", isinstance(sdk_http_client, httpx2.Client))
+bases = [c for c in type(sdk_http_client).__mro__ if c.__module__.split(".")[0] in ("httpx2", "httpx")]
+print(f"the SDK's HTTP client: {type(sdk_http_client).__name__}, built on {bases[0].__module__}.{bases[0].__name__}")
 
 # %% [markdown]
 # ## The mock server
@@ -89,7 +92,7 @@ stats = mock.stats()
 print(stats)
 record = stats.records[-1]
 print("path:", record.path, "| model:", record.model, "| status:", record.status)
-print("sent by the async client?", record.is_async)
+print("client:", "AsyncOpenAI" if record.is_async else "OpenAI (sync)")
 print("read timeout the client announced:", record.read_timeout, "seconds")
 
 # %% [markdown]
@@ -108,6 +111,38 @@ print(mock.stats())
 # Four requests and **no new connection**: all four went over the connection the first call opened,
 # which is still open. (`reset()` zeroes the counters but leaves open connections alone.) The client
 # keeps its connection and reuses it; lesson 01 shows what happens when code throws that away.
+#
+# ## The same, async, with the Responses API
+#
+# The SDK's own README starts elsewhere: with the **async** client and the **Responses API**. Here is what
+# the installed package says about the two APIs (read from its metadata, not from memory):
+
+# %%
+description = importlib.metadata.metadata("openai").get_payload()
+for line in description.splitlines():
+    if line.startswith(("The primary API", "The previous standard")):
+        print(line.split(" is the [")[0] + " is the " + line.split(" is the [")[1].split("]")[0])
+
+# %% [markdown]
+# `AsyncOpenAI` has the same methods as `OpenAI`; each call returns something to `await`. A notebook
+# cell can `await` directly (in a script you would wrap it in `asyncio.run(main())`):
+
+# %%
+from openai import AsyncOpenAI
+
+async_client = AsyncOpenAI()
+response = await async_client.responses.create(model="gpt-4o-mini", input="Hello!")
+print(response.output_text)
+seen = mock.stats().records[-1]
+print(f"the server saw: POST {seen.path}, from {'AsyncOpenAI' if seen.is_async else 'OpenAI (sync)'}")
+
+# %% [markdown]
+# Which one should you use? Both are supported, and both go through the same client: the same connection
+# pool, timeouts and retries, which are what this course is about, so everything the lessons measure
+# applies to both. The Responses API is where OpenAI adds new features (built-in tools, conversation state
+# kept on the server); Chat Completions is what most OpenAI-compatible servers and existing code speak, so
+# the exercises use it. Sync or async matters more than which API: lesson 02 shows why a web server needs
+# the async client.
 #
 # ## The server can misbehave on purpose
 #
@@ -170,8 +205,36 @@ grade("ex00")
 # `OPENAI_API_KEY` before starting Jupyter. The lessons' measurements need the mock (the real API
 # won't tell you its connection counts), so the notebooks always start their own.
 #
-# Done for now: stop the server. Next, **01 · one client per process**.
+# ## What to remember
+#
+# - Configure the client from the environment (`OPENAI_API_KEY`, `OPENAI_BASE_URL`): no keys in code.
+# - A client keeps its connection and reuses it; by default the SDK retries a failed attempt twice and
+#   waits up to 600 s for an answer. The next lessons put numbers on each of these.
+# - `OpenAI` for scripts and sync code, `AsyncOpenAI` (awaited) for async code; Chat Completions and the
+#   Responses API share all of it.
+#
+# A starting point for production code, which the next lessons refine:
 
 # %%
+# One client for the whole process, configured by the environment (OPENAI_API_KEY, OPENAI_BASE_URL).
+from openai import OpenAI
+
+client = OpenAI()
+
+
+def ask(question: str) -> str:
+    completion = client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": question}])
+    return completion.choices[0].message.content or ""
+
+
+print(ask("Ready for lesson 01?"))
+
+# %% [markdown]
+# Done for now: close the clients and stop the server. Next,
+# [**01 · one client per process**](01_one_client_per_process.ipynb).
+
+# %%
+client.close()
+await async_client.close()
 mock.stop()
-print("mock running:", mock.running)
+mock
