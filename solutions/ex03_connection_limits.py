@@ -26,7 +26,7 @@ def make_client(k: int) -> openai.AsyncOpenAI:
     """An AsyncOpenAI whose pool is capped at `k` connections (all `k` kept alive), SDK defaults kept."""
     # SOLUTION
     limits = httpx2.Limits(max_connections=k, max_keepalive_connections=k)
-    return openai.AsyncOpenAI(http_client=openai.DefaultAsyncHttpxClient(limits=limits))
+    return openai.AsyncOpenAI(http_client=openai.DefaultAsyncHttpx2Client(limits=limits))
     # STUB
     # # TODO: return an openai.AsyncOpenAI whose pool allows k connections and keeps k alive.
     # # Limits go through http_client=; section 1 of the lesson shows which HTTP client keeps the SDK's defaults.

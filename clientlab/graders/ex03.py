@@ -29,7 +29,7 @@ DIRECT_BATCH = 8  # calls the grader sends straight through make_client(SECOND_K
 
 HINTS = {
     "unexpected keyword argument 'limits'": "AsyncOpenAI has no limits= argument: limits go through http_client=. "
-    "Build openai.DefaultAsyncHttpxClient(limits=httpx2.Limits(max_connections=k, max_keepalive_connections=k)) "
+    "Build openai.DefaultAsyncHttpx2Client(limits=httpx2.Limits(max_connections=k, max_keepalive_connections=k)) "
     "and pass it as AsyncOpenAI(http_client=...).",
     "can't be used in 'await' expression": "You awaited a call of the sync OpenAI client: make_client must return "
     "openai.AsyncOpenAI, whose calls are awaitable.",
@@ -131,7 +131,7 @@ def _check_defaults_kept(g: Grading, records: list[Record]) -> None:
         "one prompt's first attempt was answered with 307 Temporary Redirect; "
         + ("your client followed it" if followed else "your client did not follow it"),
         "a plain httpx2/httpx client does not follow redirects, the SDK's does: build it with "
-        "DefaultAsyncHttpxClient(limits=...), or pass follow_redirects=True yourself",
+        "openai.DefaultAsyncHttpx2Client(limits=...), or pass follow_redirects=True yourself",
     )
 
 
@@ -183,7 +183,7 @@ def _check_async(verdict: Verdict, burst: dict[str, int], records: list[Record])
     calls, awaitable = burst["answered"], burst["awaitable"]
     sync = sum(r.is_async is False for r in records)
     hint = (
-        "make_client must return openai.AsyncOpenAI (with an async http client such as DefaultAsyncHttpxClient), "
+        "make_client must return openai.AsyncOpenAI (with an async http client such as DefaultAsyncHttpx2Client), "
         "and answer_all must await its calls"
     )
     if awaitable < calls:
@@ -302,5 +302,5 @@ def _check_timeout(verdict: Verdict, records: list[Record]) -> None:
         False,
         f"requests carried a read timeout of {shown}: a timeout set on your http client replaces the SDK's 600 s",
         "the SDK adopts an http client's timeout whenever it differs from httpx's default: leave timeout= out "
-        "(DefaultAsyncHttpxClient keeps the SDK's 600 s) or set it to httpx2.Timeout(600, connect=5.0)",
+        "(DefaultAsyncHttpx2Client keeps the SDK's 600 s) or set it to httpx2.Timeout(600, connect=5.0)",
     )

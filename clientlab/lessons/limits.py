@@ -34,13 +34,13 @@ def pool_settings(client: openai.AsyncOpenAI | openai.OpenAI) -> dict[str, Any]:
     """What a client will really do, read from its HTTP client and that client's pool."""
     http_client = client._client
     pool = pool_of(http_client)
-    return {
+    return {  # short column names: the table must fit a notebook without wrapping
         "library": "httpx2" if isinstance(http_client, httpx2.Client | httpx2.AsyncClient) else "httpx",
-        "max_connections": pool._max_connections,
-        "max_keepalive": pool._max_keepalive_connections,
-        "keepalive_expiry": _seconds(pool._keepalive_expiry),
-        "http client timeout": describe_timeout(http_client.timeout),
-        "follow_redirects": http_client.follow_redirects,
+        "max conn.": pool._max_connections,
+        "keep-alive": pool._max_keepalive_connections,
+        "expiry": _seconds(pool._keepalive_expiry),
+        "its timeout": describe_timeout(http_client.timeout),
+        "redirects": "follows" if http_client.follow_redirects else "off",
         "SDK timeout": describe_timeout(client.timeout),
     }
 
@@ -68,15 +68,6 @@ async def ask(client: openai.AsyncOpenAI, question: str, **options: Any) -> str:
 async def batch(client: openai.AsyncOpenAI, n: int, tag: str = "q", **options: Any) -> list[Any]:
     """`n` questions at once through `client` (asyncio.gather); answers, or the exceptions raised."""
     return await asyncio.gather(*(ask(client, f"{tag}{i}", **options) for i in range(n)), return_exceptions=True)
-
-
-def capped_client(max_connections: int, keepalive: int | None = None, **http_options: Any) -> openai.AsyncOpenAI:
-    """An AsyncOpenAI whose pool allows `max_connections` and keeps `keepalive` alive (default: the same)."""
-    limits = httpx2.Limits(
-        max_connections=max_connections,
-        max_keepalive_connections=max_connections if keepalive is None else keepalive,
-    )
-    return openai.AsyncOpenAI(http_client=openai.DefaultAsyncHttpxClient(limits=limits, **http_options))
 
 
 @dataclass(frozen=True)
