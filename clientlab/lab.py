@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import secrets
 import shlex
+import signal
 import socket
 import sys
 from dataclasses import dataclass
@@ -91,6 +92,10 @@ def main(rest: list[str]) -> int:
     """Replace this process with JupyterLab (so Ctrl+C and its shutdown prompt behave as usual)."""
     lab = launch(rest)
     os.chdir(course_root())
+    # Started in the background (`... &` in a script, a container's entrypoint), a process inherits SIGINT and
+    # SIGQUIT ignored, and so would every program run in JupyterLab's terminals: Ctrl+C would stop nothing.
+    for number in (signal.SIGINT, signal.SIGQUIT):
+        signal.signal(number, signal.SIG_DFL)
     if lab.link:
         print("Client Lab: JupyterLab is starting. Lesson 00 (if no browser opens, paste this into one):")
         print(f"    {lab.link}", flush=True)

@@ -8,6 +8,7 @@ grade, leaves nothing running.
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -24,6 +25,8 @@ CLEAR = "\033[2J\033[H"
 def run(first: Exercise | None) -> int:
     """Watch until Ctrl+C; returns the exit status."""
     folder = course_root() / "exercises"
+    # Ctrl+C must stop the watch even where the shell handed SIGINT down ignored (a background job's children).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     by_name = {e.filename: e for e in EXERCISES}
     current = first or next_exercise() or EXERCISES[-1]
     try:

@@ -2,9 +2,10 @@
 which the commands the course prints work as written.
 
 The real test starts JupyterLab the hard way: from a shell whose PATH lacks the course's Python (the virtualenv
-was never activated) and with its output to a pipe (no terminal: JupyterLab then asks for a login shell,
-whose /etc/profile resets PATH). It opens a terminal through JupyterLab's own API, as the browser does, and
-types `python -m clientlab progress` there.
+was never activated), with its output to a pipe (no terminal: JupyterLab then asks for a login shell, whose
+/etc/profile resets PATH), and as a background job (SIGINT ignored, which every program in its terminals
+would inherit: Ctrl+C would stop nothing there). It opens a terminal through JupyterLab's own API, as the
+browser does, and types `python -m clientlab progress` there.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def test_commands_the_course_prints_work_in_jupyterlabs_terminal(tmp_path: Path)
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=_as_a_background_job,
     )
     shells: list[psutil.Process] = []
     try:
@@ -66,8 +68,12 @@ def test_commands_the_course_prints_work_in_jupyterlabs_terminal(tmp_path: Path)
         assert "Lesson 00" in lines[0] and link.startswith("http://127.0.0.1:"), lines
         assert f"/lab/tree/{LESSON_00}?token=" in link
         _wait_until_served(link)
-        typed = asyncio.run(_type_in_a_terminal(link, "which python; python -m clientlab progress"))
+        typed = asyncio.run(
+            _type_in_a_terminal(link, "which python; grep SigIgn /proc/self/status; python -m clientlab progress")
+        )
         assert "ModuleNotFoundError" not in typed, typed
+        ignored = int(typed.split("SigIgn:")[1].split()[0], 16)
+        assert not ignored & (1 << (signal.SIGINT - 1)), f"Ctrl+C is ignored in the terminal: {typed}"
         assert str(Path(sys.executable).parent / "python") in typed, typed
         assert "of 5 passed. " in typed or "Every exercise has passed" in typed, typed
         shells = [p for p in psutil.Process(lab.pid).children(recursive=True) if "bash" in p.name()]
@@ -77,6 +83,12 @@ def test_commands_the_course_prints_work_in_jupyterlabs_terminal(tmp_path: Path)
         lab.wait(timeout=30)
     _, alive = psutil.wait_procs(shells, timeout=10)
     assert alive == []
+
+
+def _as_a_background_job() -> None:
+    """What a shell does to `command &` without job control: SIGINT and SIGQUIT ignored, inherited."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGQUIT, signal.SIG_IGN)
 
 
 def _wait_until_served(link: str, timeout: float = 60) -> None:

@@ -149,12 +149,14 @@ def test_stubs_command_tells_a_learners_answer_from_a_stale_stub(fork: Path) -> 
 
 @pytest.fixture
 def watching(fork: Path) -> Iterator[subprocess.Popen[str]]:
+    # Started the way a background job's children are (SIGINT ignored): Ctrl+C must still stop it.
     proc = subprocess.Popen(
         [sys.executable, "-u", "-m", "clientlab", "watch", "00"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         cwd=ROOT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     yield proc
     if proc.poll() is None:
