@@ -145,7 +145,13 @@ print(f"wall time / one model latency: {result.elapsed / (LATENCY_MS / 1000):.1f
 import os
 
 executor_default = min(32, (os.cpu_count() or 1) + 4)
-print("peak in flight equals min(32, os.cpu_count() + 4):", stats.peak_in_flight == executor_default)
+print(f"peak in flight: {stats.peak_in_flight}")
+print(f"min(32, os.cpu_count() + 4) here: {executor_default} ({os.cpu_count()} cores)")
+
+# %% [markdown]
+# That 6 is this machine's figure. The same code gets 12 threads on an 8-core laptop and 32 from 28 cores up,
+# so a service can look fine on a developer's machine and queue on a small container. The 40 of the `def`
+# endpoint, by contrast, is the same everywhere: it is anyio's default, not the CPU count's.
 
 # %% [markdown]
 # `to_thread` is the right tool for a short blocking call you cannot avoid (a sync library, a file
@@ -160,7 +166,8 @@ print("peak in flight equals min(32, os.cpu_count() + 4):", stats.peak_in_flight
 # %%
 print(inspect.getsource(variants.chat_async))
 result, stats = try_variant("async_client_app", "AsyncOpenAI")
-print("at least 90 of the 100 requests in flight at once:", stats.peak_in_flight >= 90)
+assert stats.peak_in_flight >= 60, stats  # measured 97 to 100 with the machine fully loaded
+print(f"{stats.peak_in_flight} of 100 in flight at once")
 print(f"wall time / one model latency: {result.elapsed / (LATENCY_MS / 1000):.1f}×")
 
 # %% [markdown]
@@ -217,53 +224,67 @@ async with AsyncOpenAI() as client:
 elapsed = time.perf_counter() - started
 stats = mock.stats()
 texts = [c.choices[0].message.content for c in completions]
-print("answers:", len(texts), "all correct:", texts == [answer_for(f"call {i}") for i in range(100)])
-print("at least 90 in flight at once:", stats.peak_in_flight >= 90)
+correct = sum(text == answer_for(f"call {i}") for i, text in enumerate(texts))
+print(f"answers: {len(texts)}, correct: {correct}")
+assert stats.peak_in_flight >= 60, stats
+print(f"{stats.peak_in_flight} of 100 in flight at once")
 print(f"100 calls took {elapsed:.2f} s, about {elapsed / 0.5:.1f}× one latency")
 _ = mock.configure(latency_ms=LATENCY_MS)
 
 # %% [markdown]
 # ## Measuring it yourself with `hey` or `ab`
 #
-# You don't need the course's tools to see the trap in your own service. Point a load generator at
-# it with 100 concurrent requests and watch your upstream (here, the mock):
+# You don't need the course's tools to see the trap in your own service: point a load generator at it and
+# watch your upstream (here, the mock). [`hey`](https://github.com/rakyll/hey) and ApacheBench (`ab`) are the
+# usual ones (`apt-get install hey apache2-utils`, `brew install hey`); the course ships a small one with the
+# same report, `python -m clientlab load`, for machines that have neither. Twenty requests at once, to the
+# `AsyncOpenAI` app and to the sync-client-in-`async def` app:
 
 # %%
 import shlex
 import shutil
 import subprocess
 
-url = f"{servers['async_client_app'].url}/chat?q=hello"
-commands = [
-    ["hey", "-n", "100", "-c", "100", url],
-    ["ab", "-q", "-n", "100", "-c", "100", url],
-    ["python", "-m", "clientlab", "load", url, "-n", "100", "-c", "100"],
-]
-for argv in commands:
-    print("$", shlex.join(argv))
 
-mock.reset()
-installed = next((argv for argv in commands[:2] if shutil.which(argv[0])), None)
-if installed:
-    subprocess.run(installed, capture_output=True, timeout=60, check=False)
-else:  # neither hey nor ab here: the course's generator does the same job
-    run_load(url, n=100, concurrency=100)
-stats = mock.stats()
-answered = stats.status_counts.get("200", 0)
-print("the mock answered", answered, "chat requests; at least 90 at once:", stats.peak_in_flight >= 90)
+def load_command(url: str, n: int = 20) -> list[str]:
+    """hey if it is installed, else ab, else the course's generator: the same n requests, all at once."""
+    if shutil.which("hey"):
+        return ["hey", "-n", str(n), "-c", str(n), url]
+    if shutil.which("ab"):
+        return ["ab", "-n", str(n), "-c", str(n), url]
+    return ["python", "-m", "clientlab", "load", "-n", str(n), "-c", str(n), url]
+
+
+reports, seen = {}, {}
+for name in ("async_client_app", "sync_in_async_app"):
+    argv = load_command(f"{servers[name].url}/chat?q=hello")
+    mock.reset()
+    ran = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+    reports[name] = (shlex.join(argv).replace(servers[name].url, "http://127.0.0.1:PORT"), ran.stdout)
+    seen[name] = mock.stats()
+
+# %% nbval-ignore-output
+# The reports, side by side (their timings differ every run; the next cell states what does not).
+left, right = ([command, "", *report.expandtabs(4).splitlines()] for command, report in reports.values())
+for a, b in zip(left, right + [""] * (len(left) - len(right)), strict=False):
+    print(f"{a[:58]:<60}{b[:58]}")
 
 # %% [markdown]
-# The cell runs `hey` or `ab` when one is installed, else the course's generator; whichever ran, the
-# mock saw the same thing. On your own service, the same experiment
-# against the sync-in-`async def` version shows requests queueing: latency grows with every request in
-# the batch while the upstream sees one at a time.
+# Look at the latency distribution of each. Behind the `AsyncOpenAI` app, every request took about one model
+# latency. Behind the sync client, the fastest took one latency and the slowest twenty: each request waited
+# for all those before it. What the mock saw says why:
 
 # %%
-for server in servers.values():
-    server.stop()
-mock.stop()
+for name, stats in seen.items():
+    chats = stats.status_counts.get("200", 0)
+    print(f"{name:<20} {chats} answered, {stats.peak_in_flight} of 20 in flight at once")
+assert seen["sync_in_async_app"].peak_in_flight == 1 and seen["async_client_app"].peak_in_flight >= 12
 
 # %% [markdown]
+# Run the same two commands against your own service, with your own upstream's latency in mind: if the
+# slowest request takes about n times the fastest and your upstream never sees more than one request at a
+# time, you have the trap.
+
 # ## What to remember
 #
 # | endpoint | peak in flight (100 concurrent) | why |
@@ -275,6 +296,38 @@ mock.stop()
 #
 # In `async def`, everything slow must be awaited. Anything else that blocks (a `time.sleep`, a sync
 # HTTP library, creating a client per request) stalls every request of the process, not just its own.
+#
+# A recipe for production code: one `AsyncOpenAI` per process, awaited in `async def` endpoints. (Lesson 06
+# moves the client into FastAPI's lifespan, so that it is closed at shutdown.)
+
+# %%
+from fastapi import FastAPI
+from openai import AsyncOpenAI
+
+recipe_client = AsyncOpenAI()  # once per process; OPENAI_API_KEY and OPENAI_BASE_URL from the environment
+app = FastAPI()
+
+
+@app.get("/chat")
+async def chat(q: str) -> dict[str, str]:
+    completion = await recipe_client.chat.completions.create(
+        model="gpt-4o-mini", messages=[{"role": "user", "content": q}]
+    )
+    return {"answer": completion.choices[0].message.content or ""}
+
+
+print([route.path for route in app.routes if route.path == "/chat"], "served by", chat.__name__)
+
+# %% [markdown]
+# To read more: FastAPI's page on `async def` and `def` ([fastapi.tiangolo.com/async](https://fastapi.tiangolo.com/async/)),
+# and anyio's thread limiter, the 40 above, which you can raise if you must keep sync code
+# ([anyio.readthedocs.io, "Working with threads"](https://anyio.readthedocs.io/en/stable/threads.html)).
+
+# %%
+for server in servers.values():
+    server.stop()
+mock.stop()
+await recipe_client.close()
 
 # %% [markdown]
 # ## Exercise 02: an async endpoint that does not block
