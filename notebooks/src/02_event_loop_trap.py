@@ -244,6 +244,7 @@ _ = mock.configure(latency_ms=LATENCY_MS)
 import shlex
 import shutil
 import subprocess
+import sys
 
 
 def load_command(url: str, n: int = 20) -> list[str]:
@@ -259,7 +260,8 @@ reports, seen = {}, {}
 for name in ("async_client_app", "sync_in_async_app"):
     argv = load_command(f"{servers[name].url}/chat?q=hello")
     mock.reset()
-    ran = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+    runnable = [sys.executable, *argv[1:]] if argv[0] == "python" else argv  # this kernel's Python
+    ran = subprocess.run(runnable, capture_output=True, text=True, timeout=120, check=False)
     reports[name] = (shlex.join(argv).replace(servers[name].url, "http://127.0.0.1:PORT"), ran.stdout)
     seen[name] = mock.stats()
 
