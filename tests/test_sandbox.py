@@ -4,6 +4,7 @@ memory capped, and the code runs in a scratch folder."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -148,15 +149,23 @@ def test_a_grader_interrupted_or_killed_leaves_nothing_running(tmp_path: Path, s
         """,
         name="grader.py",
     )
-    proc = subprocess.Popen([sys.executable, str(grader)], start_new_session=True)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}  # where the sandbox makes its folders
+    proc = subprocess.Popen([sys.executable, str(grader)], start_new_session=True, env=env)
     deadline = time.monotonic() + 30
     while not sleepers(tag) and time.monotonic() < deadline:  # the learner's code has started its helper
         time.sleep(0.1)
     assert sleepers(tag), "the learner's code did not start"
     time.sleep(0.5)  # the learner's call is running
+    assert sorted(p.name.rsplit("-", 1)[0] for p in temp.iterdir()) == ["clientlab-run", "clientlab-scratch"]
     proc.send_signal(signum)
     proc.wait(timeout=20)
     assert gone(tag, within=10), [p.info["cmdline"] for p in sleepers(tag)]
+    deadline = time.monotonic() + 10
+    while any(temp.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list(temp.iterdir()) == [], "the sandbox's folders were left behind"
 
 
 def test_the_mock_stops_when_its_parent_dies_even_after_a_fork(tmp_path: Path) -> None:

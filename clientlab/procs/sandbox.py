@@ -92,6 +92,7 @@ class Sandbox:
             "output": str(self.private / "output"),
             "pass_fds": list(self.pass_fds),
             "stop_grace": self.stop_grace,
+            "remove_when_orphaned": [str(self.private), *([str(self.scratch)] if self._own_scratch else [])],
         }
         # Its own session: Ctrl+C in a terminal or "interrupt kernel" reaches this process, whose exit then
         # closes the supervisor's stdin, and the supervisor ends the command.

@@ -8,7 +8,7 @@ double fork, a daemon, `setsid`) is re-parented to the supervisor instead of to 
 ended like the others. The command runs in its own session with a memory limit and dies with the
 supervisor (parent-death signal). Everything ends when the command exits, its time limit passes, the
 parent writes `stop` (the command first gets SIGTERM and `stop_grace` seconds to end by itself), or the
-parent goes away (stdin closes, or the parent process id changes).
+parent goes away (stdin closes, or the parent process id changes); then the sandbox's folders go too.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import ctypes
 import json
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -171,6 +172,9 @@ def main() -> int:
         child.wait()
     output.close()
     if why and why[0] == "parent gone":
+        # Nobody is left to read the output or to remove the sandbox's folders: remove them here.
+        for folder in settings.get("remove_when_orphaned", ()):
+            shutil.rmtree(folder, ignore_errors=True)
         return 0
     say(
         {
