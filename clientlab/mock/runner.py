@@ -11,6 +11,7 @@ import atexit
 import json
 import os
 import secrets
+import shutil
 import ssl
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 import weakref
+from pathlib import Path
 from typing import Any, Literal
 
 from ..procs.service import Service, ServiceError
@@ -114,6 +116,8 @@ class MockServer:
         self._saved_env = {}
         if self._finalizer is not None:
             self._finalizer()
+        if self.ca_path:  # the throwaway CA's folder (the server process removes it too, if it can)
+            shutil.rmtree(Path(self.ca_path).parent, ignore_errors=True)
         self._proc = None
         self._thread = None
         self._thread_server = None

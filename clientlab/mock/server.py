@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import socket
 import sys
 from collections.abc import Callable
@@ -100,8 +101,12 @@ def serve(
         "pid": os.getpid(),
         "ca_path": str(tls_files.ca_path) if tls_files else None,
     }
-    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
-        runner.run(run_until_stopped(server, sock, lambda: on_ready(info) if on_ready else None))
+    try:
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            runner.run(run_until_stopped(server, sock, lambda: on_ready(info) if on_ready else None))
+    finally:
+        if tls_files is not None:  # the throwaway CA goes with the server
+            shutil.rmtree(tls_files.ca_path.parent, ignore_errors=True)
 
 
 def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
