@@ -57,10 +57,10 @@ print(f"{reply!r} (the mock repeats what it is told: {answer_for('hello')!r})")
 # %% [markdown]
 # ## 1. What a client costs
 #
-# Start with construction alone: no request is sent. We time 20 constructions each of `OpenAI()`, of the
-# SDK's HTTP client on its own (`openai.DefaultHttpxClient()`, what `OpenAI()` builds inside), of a plain TLS
-# context, and of an `OpenAI` handed an HTTP client that already exists. The fastest of the 20 is the
-# fairest number on a busy machine.
+# Start with construction alone: no request is sent. We time 20 constructions each of `OpenAI()`, of an HTTP
+# client with the SDK's defaults on its own (`openai.DefaultHttpx2Client()`, like the one `OpenAI()` builds
+# inside), of a plain TLS context, and of an `OpenAI` handed an HTTP client that already exists. The fastest of
+# the 20 is the fairest number on a busy machine.
 
 
 # %%
@@ -75,13 +75,13 @@ def build_ms(make: Callable[[], object], n: int = 20) -> float:
 
 
 mock.reset()
-existing_http = openai.DefaultHttpxClient()
+existing_http = openai.DefaultHttpx2Client()
 full = build_ms(OpenAI)
-http_only = build_ms(openai.DefaultHttpxClient)
+http_only = build_ms(openai.DefaultHttpx2Client)
 tls_only = build_ms(ssl.create_default_context)
 reusing = build_ms(lambda: OpenAI(http_client=existing_http))
 print(f"OpenAI()                            {full:.2f} ms")
-print(f"DefaultHttpxClient() alone          {http_only:.2f} ms")
+print(f"DefaultHttpx2Client() alone         {http_only:.2f} ms")
 print(f"ssl.create_default_context() alone  {tls_only:.2f} ms")
 print(f"OpenAI(http_client=existing_http)   {reusing:.3f} ms")
 print(f"a full OpenAI() costs {full / reusing:.1f}× one that reuses an HTTP client")
@@ -181,7 +181,7 @@ tls_context = tls_mock.ssl_context()  # trusts the mock's throwaway CA
 
 def client_for(server: MockServer) -> OpenAI:
     """A client of `server`, with an HTTP client that trusts the mock's CA (plain HTTP ignores it)."""
-    return OpenAI(base_url=server.base_url, http_client=openai.DefaultHttpxClient(verify=tls_context))
+    return OpenAI(base_url=server.base_url, http_client=openai.DefaultHttpx2Client(verify=tls_context))
 
 
 def per_call_over(server: MockServer) -> list[float]:
