@@ -67,12 +67,19 @@ def run_cli_interrupted() -> dict[str, Any]:
     children = parent.children(recursive=True)
     os.killpg(proc.pid, signal.SIGINT)
     try:
-        proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=30)
     finally:
         proc.kill()
     time.sleep(0.5)
-    alive = [c.pid for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
-    return {"children": len(children), "alive": alive, "returncode": proc.returncode}
+    alive = [c.pid for c in children if _running(c)]
+    return {"children": len(children), "alive": alive, "returncode": proc.returncode, "stderr": err[-500:]}
+
+
+def _running(process: psutil.Process) -> bool:
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +137,7 @@ def test_ctrl_c_leaves_nothing_running(results: dict[str, Any]) -> None:
     outcome = results["cli-interrupted"]
     assert outcome["children"] >= 3, outcome
     assert outcome["alive"] == [], outcome
+    assert outcome["returncode"] == 130, outcome
 
 
 @pytest.mark.parametrize(

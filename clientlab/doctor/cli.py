@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from . import examine
 
@@ -22,6 +23,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 def run(args: argparse.Namespace) -> int:
     if not args.json:
         print(f"examining {args.target} (GET {args.path}) against a fresh mock: about 15 s...", flush=True)
-    report = examine(args.target, args.path)
+    try:
+        report = examine(args.target, args.path)
+    except KeyboardInterrupt:  # the app and the mock are already stopped: examine() cleans up on the way out
+        print("interrupted: the app and the mock server were stopped", file=sys.stderr)
+        return 130
     print(report.to_json() if args.json else report.to_text())
     return report.exit_code

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..grading.waves import (
     LATENCY_MS,
+    LOOP_FREE_S,
     MIN_PEAK,
     SLACK_S,
     SPREAD_S,
@@ -234,7 +235,15 @@ def _waves(ev: Evidence) -> list[Finding]:
     best = max(ev.waves, key=lambda w: w.peak)
     min_peak = MIN_PEAK * n // WAVE
     cut = "" if best.complete else f"; the wave was cut off after {best.result.elapsed:.1f} s"
-    if best.peak < min_peak:
+    lag = best.loop_lag
+    if best.peak == 0 and (lag is None or lag > LOOP_FREE_S):
+        probe = "got no answer" if lag is None else f"took {lag:.1f} s"
+        evidence = (
+            f"none of {n} concurrent requests reached the model before the wave was cut off after "
+            f"{best.result.elapsed:.1f} s, and a 404 mid-wave {probe}: something in the handler holds the event loop"
+        )
+        found.append(Finding("event-loop-blocked", evidence, 0))
+    elif best.peak < min_peak:
         diagnosis = diagnose(best)
         kind = WAVE_KINDS[diagnosis.kind]
         evidence = f"{n} concurrent requests: {diagnosis.evidence}"
