@@ -1,4 +1,4 @@
-"""Keep-alive below the limit: 1000 connections allowed, only 5 kept alive, so idle connections are closed (lesson 03)."""
+"""Keep-alive below the limit: 1000 connections allowed, 5 kept alive, so idle ones are closed (lesson 03)."""
 
 import httpx2
 import openai
