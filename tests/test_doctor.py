@@ -1,7 +1,8 @@
 """The doctor names each of the course's anti-patterns by the finding the lessons would give it, from what the
 mock recorded: the four lesson-02 apps, and small apps built on the clients lesson 03 warns about
 (tests/doctor_apps). Every app is examined once, a few at a time in threads (most of a run is waiting), in a
-module fixture; the command line runs through a subprocess, once with --json and once interrupted."""
+module fixture, with the targets it cannot run; the command line runs through a subprocess, with --json,
+with a bad target, and interrupted."""
 
 from __future__ import annotations
 
@@ -36,6 +37,11 @@ EXPECTED: dict[str, tuple[list[str], float | None]] = {  # the longest runs firs
     "no_retries:app": (["no-retries"], 0),
     "client_per_request:app": (["client-per-request"], 3),
 }
+BAD_TARGETS = {
+    "no_such_module:app": "ModuleNotFoundError",
+    "small_pool:nothing": "has no `nothing`",
+    "not a target": "neither module:attribute",
+}
 CLI_TARGET = "custom_timeout:app"  # examined through the command line, with --json
 CLI_EXPECTED = (["custom-timeout"], 1.0)
 
@@ -46,8 +52,8 @@ def doctor_cli(*args: str, **popen: Any) -> subprocess.Popen[str]:
     return subprocess.Popen(command, cwd=APPS, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
 
 
-def run_cli_json() -> tuple[int, str, str]:
-    proc = doctor_cli(CLI_TARGET, "--path", "/chat?q=hello", "--json")
+def run_cli(*args: str) -> tuple[int, str, str]:
+    proc = doctor_cli(*args)
     out, err = proc.communicate(timeout=120)
     return proc.returncode, out, err
 
@@ -84,10 +90,16 @@ def _running(process: psutil.Process) -> bool:
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, Any]:
-    jobs: dict[str, Callable[[], Any]] = {"cli-json": run_cli_json, "cli-interrupted": run_cli_interrupted}
+    jobs: dict[str, Callable[[], Any]] = {
+        "cli-json": lambda: run_cli(CLI_TARGET, "--path", "/chat?q=hello", "--json"),
+        "cli-interrupted": run_cli_interrupted,
+    }
     for target in EXPECTED:
         jobs[target] = lambda t=target: examine(t, "/chat?q=hello", cwd=APPS, wave=WAVE)
-    with ThreadPoolExecutor(max_workers=5) as pool:
+    for target in BAD_TARGETS:
+        jobs[f"bad:{target}"] = lambda t=target: examine(t, cwd=APPS)
+    jobs["cli-bad"] = lambda: run_cli("no_such_module:app")
+    with ThreadPoolExecutor(max_workers=6) as pool:
         futures = {name: pool.submit(job) for name, job in jobs.items()}
         return {name: future.result() for name, future in futures.items()}
 
@@ -140,22 +152,15 @@ def test_ctrl_c_leaves_nothing_running(results: dict[str, Any]) -> None:
     assert outcome["returncode"] == 130, outcome
 
 
-@pytest.mark.parametrize(
-    ("target", "message"),
-    [
-        ("no_such_module:app", "ModuleNotFoundError"),
-        ("small_pool:nothing", "has no `nothing`"),
-        ("not a target", "neither module:attribute"),
-    ],
-)
-def test_a_bad_target_cannot_run(target: str, message: str) -> None:
-    report = examine(target, cwd=APPS)
+@pytest.mark.parametrize(("target", "message"), BAD_TARGETS.items())
+def test_a_bad_target_cannot_run(target: str, message: str, results: dict[str, Any]) -> None:
+    report: Report = results[f"bad:{target}"]
     assert report.exit_code == 2 and report.status == "could not run"
     assert message in (report.error or ""), report.error
+    assert report.to_text().endswith(f"could not run: {report.error}")
 
 
-def test_the_cli_says_why_it_could_not_run() -> None:
-    proc = doctor_cli("no_such_module:app")
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 2, out + err
-    assert "could not run: the app did not start" in out and "no_such_module" in out
+def test_the_cli_says_why_it_could_not_run(results: dict[str, Any]) -> None:
+    code, out, err = results["cli-bad"]
+    assert code == 2, out + err
+    assert "could not run: the app did not start" in out and "No module named 'no_such_module'" in out
