@@ -29,7 +29,7 @@ def examine(target: str, path: str = "/chat?q=hello", *, cwd: str | Path | None 
     against a fresh mock, probe `path`, and report what the wire showed."""
     folder = Path(cwd) if cwd is not None else None
     try:
-        parsed = parse_target(target, folder)
+        parsed = parse_target(target)
         evidence = measure(parsed, path, cwd=folder, wave=wave)
     except CouldNotRun as exc:
         return Report(target, path, error=str(exc))

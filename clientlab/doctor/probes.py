@@ -53,7 +53,7 @@ class Evidence:
     wave_size: int = WAVE
 
 
-def parse_target(text: str, cwd: Path | None = None) -> Target:
+def parse_target(text: str) -> Target:
     """`module:attribute` (as uvicorn takes it, importable from `cwd`) or a Python file; CouldNotRun if neither."""
     if not text.strip():
         raise CouldNotRun("no target: give the app as module:attribute, e.g. main:app")
@@ -80,8 +80,8 @@ def measure(target: Target, path: str, *, cwd: Path | None = None, wave: int = W
             server.start()
         except AppServerError as exc:
             raise CouldNotRun(f"the app did not start: {exc.error.describe(target.label)}") from None
-        return _phases(target, path, mock, server, wave)
-    raise AssertionError("unreachable")  # pragma: no cover (ExitStack does not swallow exceptions here)
+        evidence = _phases(target, path, mock, server, wave)
+    return evidence
 
 
 def _phases(target: Target, path: str, mock: MockServer, server: AppServer, size: int) -> Evidence:
