@@ -1,6 +1,6 @@
 """The doctor names each of the course's anti-patterns by the finding the lessons would give it, from what the
 mock recorded: the four lesson-02 apps, and small apps built on the clients lesson 03 warns about
-(tests/doctor_apps). Every app is examined once, three at a time in threads (most of a run is waiting), in a
+(tests/doctor_apps). Every app is examined once, two at a time in threads (most of a run is waiting), in a
 module fixture, with the targets it cannot run; the command line runs through a subprocess, with --json,
 with a bad target, and interrupted."""
 
@@ -99,7 +99,7 @@ def results() -> dict[str, Any]:
     for target in BAD_TARGETS:
         jobs[f"bad:{target}"] = lambda t=target: examine(t, cwd=APPS)
     jobs["cli-bad"] = lambda: run_cli("no_such_module:app")
-    with ThreadPoolExecutor(max_workers=3) as pool:  # about as much load as 4 CPU burners: neighbours keep time
+    with ThreadPoolExecutor(max_workers=2) as pool:  # as loaded as ex02's proofs: neighbours keep their timing
         futures = {name: pool.submit(job) for name, job in jobs.items()}
         return {name: future.result() for name, future in futures.items()}
 
