@@ -239,6 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     hint.set_defaults(func=_hint)
 
+    from .doctor.cli import add_parser as add_doctor  # `doctor module:app --path PATH [--json]`
+
+    add_doctor(sub)
+
     stubs = sub.add_parser("stubs", help="maintainers: check (or --write) exercises/ against solutions/")
     mode = stubs.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="compare only (the default)")

@@ -6,43 +6,37 @@ requests in a row (mock latency 50 ms) checks that the endpoint works, asks the 
 overlap at the mock (peak of chat requests in flight, the better wave counts) and finish in about one
 latency (nothing blocks the event loop), and the second wave must reuse the first wave's connections.
 
-The peak tells the anti-patterns apart, each far below a right answer's ~100: a blocking call on the
-event loop gives 1, `asyncio.to_thread` around the sync client the default executor's size (6 on 2
-cores), a `def` endpoint FastAPI's 40 threads, a small `limits=` on the client its pool size, a short
-blocking call before the await about latency / blocking time. MIN_PEAK sits between those and 100.
+The waves, the loop probe and the diagnosis of a low peak are `clientlab.grading.waves`, which the doctor
+(`python -m clientlab doctor`) uses too: what this grader measures is what the doctor reports.
 """
 
 from __future__ import annotations
 
-import json
-import threading
-import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote
 
 from ..grading.app_server import AppServer, AppServerError
-from ..grading.checks import hint_for, model_records
+from ..grading.checks import hint_for
 from ..grading.harness import Grading
 from ..grading.learner import LearnerError
 from ..grading.verdict import Verdict
-from ..load import LoadResult, run_load
-from ..mock import MockServer, Record, Stats, answer_for, peak_in_flight
+from ..grading.waves import (
+    CUTOFF_S,
+    LATENCY_MS,
+    MAX_NEW_CONNECTIONS,
+    MIN_PEAK,
+    SLACK_S,
+    SPREAD_S,
+    WAVE,
+    Wave,
+    answers_of,
+    diagnose,
+    new_connections,
+    run_wave,
+)
+from ..mock import MockServer, answer_for
 
-CHAT = "/v1/chat/completions"
-
-LATENCY_MS = 500
 PROBE_LATENCY_MS = 50
 PROBE = 3
-WAVE = 100
-MIN_PEAK = 60  # of WAVE, in the better wave: measured 97-100 for right answers with 4 CPU burners
-SLACK_S = 4.0  # a wave may take the latency plus this: measured 0.9 s quiet, up to 2.8 s with 4 CPU burners
-CUTOFF_S = 6.0  # per request: a wave that cannot finish by then is stopped and diagnosed
-SPREAD_S = 1.5  # first to last arrival at the mock: 0.6-0.9 s with 4 CPU burners; 20 ms of blocking each: 2.6 s
-LOOP_FREE_S = 1.0  # a 404 mid-wave behind a lock: 10-500 ms (4 CPU burners); behind blocking calls: seconds
-MAX_NEW_CONNECTIONS = 10  # in the second wave, when one client (one pool) serves both
 
 HINT_ASYNC = (
     "In `async def chat`, await an AsyncOpenAI call: `completion = await client.chat.completions.create(...)`. "
@@ -73,30 +67,6 @@ HINT_BLOCKING = (
 )
 
 
-@dataclass
-class Wave:
-    """One batch of requests and what the mock saw during it."""
-
-    name: str
-    queries: list[str]
-    result: LoadResult
-    stats: Stats
-    loop_lag: float | None = None  # seconds the app took to answer a 404 mid-wave (None: no answer)
-
-    @property
-    def complete(self) -> bool:
-        return self.result.completed == len(self.queries)
-
-    @property
-    def chats(self) -> list[Record]:
-        return model_records(self.stats.records, (CHAT,))
-
-    @property
-    def peak(self) -> int:
-        """Chat requests in flight at once (other endpoints the app may call do not count)."""
-        return peak_in_flight(self.chats)
-
-
 def grade(g: Grading) -> None:
     mock = g.mock(latency_ms=PROBE_LATENCY_MS)
     try:
@@ -123,56 +93,16 @@ def _not_started(verdict: Verdict, exc: AppServerError, filename: str) -> None:
 
 
 def _run(name: str, mock: MockServer, server: AppServer, n: int, concurrency: int, timeout: float) -> Wave:
-    mock.reset()
     queries = [f"{name} question {i}" for i in range(n)]
-    lag = LoopProbe(server.url, LATENCY_MS / 2000) if concurrency > 1 else None
-    result = run_load(
-        server.url + "/chat",
-        n=n,
+    return run_wave(
+        name,
+        mock,
+        server.url,
+        queries,
+        lambda q: f"{server.url}/chat?q={quote(q)}",
         concurrency=concurrency,
-        url_for=lambda i: f"{server.url}/chat?q={quote(queries[i])}",
-        keep_bodies=True,
         timeout=timeout,
     )
-    return Wave(name, queries, result, mock.stats(), lag.result() if lag else None)
-
-
-class LoopProbe:
-    """Half a model latency into a wave, ask the app for a page it does not have: FastAPI answers 404 at once
-    if its event loop is free (requests wait on the model or on the client's pool), late if something blocks
-    the loop. Run in a thread beside the wave."""
-
-    def __init__(self, url: str, delay: float) -> None:
-        self.seconds: float | None = None
-        self._thread = threading.Thread(target=self._probe, args=(url, delay), daemon=True)
-        self._thread.start()
-
-    def _probe(self, url: str, delay: float) -> None:
-        time.sleep(delay)
-        started = time.monotonic()
-        try:
-            urllib.request.urlopen(url + "/__clientlab_loop_probe", timeout=CUTOFF_S)
-        except urllib.error.HTTPError:
-            pass  # the 404 is the answer
-        except OSError:
-            return
-        self.seconds = time.monotonic() - started
-
-    def result(self) -> float | None:
-        self._thread.join(CUTOFF_S + 1)
-        return self.seconds
-
-
-def _answers(wave: Wave) -> list[Any]:
-    """Each response's `answer` (None when the body is not JSON with an answer)."""
-    out: list[Any] = []
-    for body in wave.result.bodies or []:
-        try:
-            data = json.loads(body or b"")
-        except ValueError:
-            data = None
-        out.append(data.get("answer") if isinstance(data, dict) else None)
-    return out
 
 
 def _grade_running(verdict: Verdict, mock: MockServer, server: AppServer) -> None:
@@ -218,7 +148,7 @@ def _check_probe(verdict: Verdict, probe: Wave, server: AppServer) -> bool:
                 else "Your endpoint raised an exception: the app's error is shown above."
             )
         return verdict.add("GET /chat answers", False, evidence, hint)
-    answers = _answers(probe)
+    answers = answers_of(probe)
     if any(a is None for a in answers):
         return verdict.add(
             "GET /chat answers",
@@ -254,33 +184,20 @@ def _check_probe(verdict: Verdict, probe: Wave, server: AppServer) -> bool:
     )
 
 
+HINTS = {
+    "sync-in-async": HINT_ASYNC,
+    "serialized": HINT_SERIAL,
+    "blocking": HINT_BLOCKING,
+    "def-threads": HINT_DEF,
+    "thread-pool": HINT_THREADS,
+    "cap": HINT_POOL,
+}
+
+
 def _diagnose(wave: Wave) -> tuple[str, str]:
     """What the wave's peak (and the loop probe) say is holding the requests back: (evidence, hint)."""
-    chats, peak = wave.chats, wave.peak
-    sync = any(r.is_async is False for r in chats)
-    lag = wave.loop_lag
-    loop_free = lag is not None and lag <= LOOP_FREE_S
-    probe = "no answer" if lag is None else f"{lag * 1000:.0f} ms"
-    if peak <= 1 and sync:
-        return (
-            "one at a time (peak 1 in flight): the sync OpenAI client blocks the event loop in `async def chat`",
-            HINT_ASYNC,
-        )
-    if peak <= 1 and loop_free:
-        return (
-            f"one at a time (peak 1 in flight) while the event loop stayed free (a 404 mid-wave took {probe}): "
-            "the requests wait for each other",
-            HINT_SERIAL,
-        )
-    if peak <= 1:
-        return f"one at a time (peak 1 in flight; a 404 mid-wave took {probe}): a blocking call", HINT_BLOCKING
-    if sync and 35 <= peak <= 40:
-        return f"at most {peak} in flight: a `def` endpoint runs in FastAPI's 40-thread pool", HINT_DEF
-    if sync:
-        return f"at most {peak} in flight, the size of a thread pool: the sync client runs in threads", HINT_THREADS
-    # With the async client, blocking calls still let the requests pile up at the mock (each task blocks, then
-    # sends), so a low plateau is a cap: a small pool, or a semaphore.
-    return f"at most {peak} in flight: something lets only {peak} through at once", HINT_POOL
+    found = diagnose(wave)
+    return found.evidence, HINTS[found.kind]
 
 
 def _too_slow(verdict: Verdict, wave: Wave) -> None:
@@ -306,7 +223,7 @@ def _check_waves(verdict: Verdict, waves: list[Wave]) -> None:
             "Your endpoint fails under concurrency: look for shared state changed by concurrent requests.",
         )
         return
-    wrong = [(q, a) for w in waves for q, a in zip(w.queries, _answers(w), strict=True) if a != answer_for(q)]
+    wrong = [(q, a) for w in waves for q, a in zip(w.queries, answers_of(w), strict=True) if a != answer_for(q)]
     counts = [len(w.chats) for w in waves]
     verdict.add(
         "every answer is for its own q",
@@ -325,7 +242,7 @@ def _check_waves(verdict: Verdict, waves: list[Wave]) -> None:
     else:
         why, hint = _diagnose(best)
         verdict.add("100 concurrent requests overlap", False, f"{WAVE} concurrent requests: {why}", hint)
-    spread = min(max(r.start for r in w.chats) - min(r.start for r in w.chats) for w in waves)
+    spread = min(w.spread or 0.0 for w in waves)
     per_request_ms = spread / WAVE * 1000
     verdict.add(
         "the requests reach the model together",
@@ -353,7 +270,7 @@ def _check_waves(verdict: Verdict, waves: list[Wave]) -> None:
             + ("" if fastest <= limit else f" (allowed: {limit:.1f} s): something in `chat` blocks the event loop"),
             HINT_BLOCKING,
         )
-    opened = len({r.conn for r in waves[1].chats} - {r.conn for r in waves[0].chats})
+    opened = new_connections(waves[0], waves[1])
     verdict.add(
         "the second wave reuses the connections",
         opened <= MAX_NEW_CONNECTIONS,

@@ -4,7 +4,7 @@
         run_load(server.url + "/chat?q=hi", n=100, concurrency=100)
 
 The target is a file (its `app` attribute is served; the file is copied into the sandbox's scratch
-directory) or `"module:attribute"` (imported from the current directory, as uvicorn does). The app runs
+directory) or `"module:attribute"` (imported from the current directory, or `cwd=`, as uvicorn does). The app runs
 under the supervisor (`clientlab.procs.Sandbox`): whatever it starts is ended with it, its output is
 bounded, and it cannot outlive this process. The child (`clientlab.grading.app_child`) binds the socket
 itself and reports readiness on a private pipe, so the learner's prints never get in the way. When the
@@ -44,8 +44,10 @@ class AppServer:
         env: dict[str, str] | None = None,
         startup_timeout: float = 20.0,
         stop_grace: float = 0.0,
+        cwd: str | Path | None = None,
     ) -> None:
         self.target = Target.parse(target)
+        self.cwd = Path(cwd) if cwd is not None else None  # where a `module:attribute` is imported from
         self.env = dict(env or {})
         self.startup_timeout = startup_timeout
         self.stop_grace = stop_grace
@@ -72,7 +74,7 @@ class AppServer:
     def launch(self) -> AppServer:
         """Start the app's process without waiting for it (see `start_all`)."""
         self._ready_fd, write_fd = os.pipe()
-        cwd = None if self.target.file else Path.cwd()
+        cwd = None if self.target.file else (self.cwd or Path.cwd())
         box = Sandbox([], env=self.env, pass_fds=(write_fd,), cwd=cwd, stop_grace=self.stop_grace)
         self._box = box
         argument = self.target.as_argument()

@@ -286,7 +286,47 @@ assert seen["sync_in_async_app"].peak_in_flight == 1 and seen["async_client_app"
 # Run the same two commands against your own service, with your own upstream's latency in mind: if the
 # slowest request takes about n times the fastest and your upstream never sees more than one request at a
 # time, you have the trap.
+#
+# ## The doctor: this lesson's measurement on your own app
+#
+# Everything this lesson measured comes as one command for your own service:
+#
+# ```bash
+# python -m clientlab doctor main:app --path '/chat?q=hello'
+# ```
+#
+# It serves the app in its own process against a fresh mock (as the grader does), sends this lesson's
+# waves of 100 concurrent requests and the other lessons' probes (an upstream that fails once, one that
+# redirects, a slow one), and names what the wire showed, each finding with the lesson that explains it.
+# Exit status 0 means nothing found, 1 a problem, 2 that it could not run; `--json` is for CI. Here it
+# examines two of this lesson's apps and the good one, two at a time (most of a run is waiting):
 
+# %%
+from concurrent.futures import ThreadPoolExecutor
+
+from clientlab.doctor import examine
+
+apps = ["sync_in_async_app", "def_endpoint_app", "async_client_app"]
+with ThreadPoolExecutor(max_workers=2) as pool:
+    findings = list(pool.map(lambda name: examine(f"clientlab.lessons.fastapi_variants:{name}"), apps))
+for name, report in zip(apps, findings, strict=True):
+    print(f"{name}: exit status {report.exit_code}, found: {', '.join(report.ids) or 'nothing'}")
+
+# %% [markdown]
+# The trap, with the evidence behind the finding and everything else the probes measured:
+
+# %%
+print(findings[0].to_text())
+
+# %% [markdown]
+# The `def` endpoint's cap, then the good app: nothing found, and what was measured to say so.
+
+# %%
+print(findings[1].to_text())
+print()
+print(findings[2].to_text())
+
+# %% [markdown]
 # ## What to remember
 #
 # | endpoint | peak in flight (100 concurrent) | why |
