@@ -339,8 +339,8 @@ print(findings[2].to_text())
 # In `async def`, everything slow must be awaited. Anything else that blocks (a `time.sleep`, a sync
 # HTTP library, creating a client per request) stalls every request of the process, not just its own.
 #
-# A recipe for production code: one `AsyncOpenAI` per process, awaited in `async def` endpoints. (Lesson 06
-# moves the client into FastAPI's lifespan, so that it is closed at shutdown.)
+# A recipe for production code: one `AsyncOpenAI` per process, awaited in `async def` endpoints. (A service
+# also closes it at shutdown; in FastAPI, create it and close it in the app's lifespan.)
 
 # %%
 from fastapi import FastAPI

@@ -391,7 +391,7 @@ for cap in (5, 10, 20):
 # If your traffic times your answer time is above the cap, the cap starves your throughput: requests queue in
 # the pool for up to its 600 s timeout. Pick the cap from what the other side allows (your rate limit, a
 # proxy's limit) and check it against rate × latency. Remember that each process has its own pool, so four
-# workers with a cap of 10 can open 40 connections (lesson 06 measures it).
+# workers (`uvicorn --workers 4`) with a cap of 10 can open 40 connections.
 #
 # ## What to remember
 #
