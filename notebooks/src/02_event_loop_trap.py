@@ -104,7 +104,8 @@ print(f"wall time / one model latency: {result.elapsed / (LATENCY_MS / 1000):.1f
 # %%
 print(inspect.getsource(variants.chat_def))
 result, stats = try_variant("def_endpoint_app", "def endpoint")
-print("peak in flight at the mock:", stats.peak_in_flight)
+assert 25 <= stats.peak_in_flight <= 40, stats  # 40 on a quiet machine; fewer when the CPU is saturated
+print(f"at most {stats.peak_in_flight} in flight at the mock")
 print(f"wall time / one model latency: {result.elapsed / (LATENCY_MS / 1000):.1f}×")
 
 # %% [markdown]
