@@ -15,9 +15,8 @@ from pathlib import Path
 from watchfiles import Change, watch
 
 from .grading import EXERCISES, Exercise, grade
-from .grading.progress import last_verdict, next_exercise, next_step, progress
+from .grading.progress import last_verdict, next_exercise, summary
 from .grading.registry import course_root
-from .grading.verdict import Verdict
 
 CLEAR = "\033[2J\033[H"
 
@@ -42,16 +41,16 @@ def run(first: Exercise | None) -> int:
             if not started:
                 started = True
                 _clear()
-                _show_verdict(current, last_verdict(current) or grade(current.id))
+                print((last_verdict(current) or grade(current.id)).to_text(ladder=True))
                 _footer(current)
             if not batch:
                 continue
-            saved = {by_name[Path(path).name].id: by_name[Path(path).name] for _, path in batch}
+            saved = sorted({Path(path).name for _, path in batch})
             # The exercise being watched goes last, so that its verdict is the one left on screen.
-            for exercise in sorted(saved.values(), key=lambda e: (e.id == current.id, e.id)):
+            for exercise in sorted((by_name[name] for name in saved), key=lambda e: e.id == current.id):
                 _clear()
                 verdict = grade(exercise.id)
-                _show_verdict(exercise, verdict)
+                print(verdict.to_text(ladder=True))
                 if exercise == current and verdict.passed:
                     following = next_exercise(after=current)
                     if following is not None and following != current:
@@ -68,12 +67,6 @@ def _clear() -> None:
         sys.stdout.write(CLEAR)
 
 
-def _show_verdict(exercise: Exercise, verdict: Verdict) -> None:
-    print(verdict.to_text(ladder=True))
-
-
 def _footer(current: Exercise) -> None:
-    statuses = progress()
-    done = sum(s.state.done for s in statuses)
-    print(f"\nProgress: {done} of {len(statuses)} passed. {next_step(statuses)}")
+    print(f"\nProgress: {summary()}")
     print(f"Watching exercises/{current.filename}: save it to grade it (Ctrl+C to stop).", flush=True)

@@ -87,10 +87,16 @@ def progress_text() -> str:
     for status in statuses:
         ex = status.exercise
         rows.append(f"{ex.id:<9}{status.state.value:<22}{status.last_graded or '-':<18}{ex.lesson}")
-    done = sum(s.state.done for s in statuses)
     rows.append("")
-    rows.append(f"{done} of {len(statuses)} passed. {next_step(statuses)}")
+    rows.append(summary(statuses))
     return "\n".join(rows)
+
+
+def summary(statuses: list[Status] | None = None) -> str:
+    """One line: how many exercises have passed, and what to do next."""
+    statuses = statuses if statuses is not None else progress()
+    done = sum(s.state.done for s in statuses)
+    return f"{done} of {len(statuses)} passed. {next_step(statuses)}"
 
 
 def next_step(statuses: list[Status] | None = None) -> str:
