@@ -19,6 +19,7 @@
 # | 02 the event-loop trap | a sync client inside `async def` stalls a whole FastAPI server |
 # | 03 custom connection limits | capping connections without losing the SDK's defaults |
 # | 04 timeouts and retries | what a timeout bounds, what is retried, a latency budget you can compute |
+# | 05 streaming without leaking connections | a stream holds a connection until it is read or closed |
 
 # %% [markdown]
 # ## Which SDK are we running?

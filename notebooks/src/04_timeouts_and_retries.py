@@ -737,3 +737,7 @@ mock.stop()
 from clientlab.grading import grade, hint
 
 grade("ex04")
+
+# %% [markdown]
+# Next, [**05 · streaming without leaking connections**](05_streaming.ipynb): a stream holds a connection
+# until you read it to the end or close it, and what that does to a pool.

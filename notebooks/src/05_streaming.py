@@ -1,0 +1,569 @@
+# %% [markdown]
+# # 05 · Streaming without leaking connections
+#
+# With `stream=True` the answer arrives word by word, and your code holds the other end of an HTTP
+# response that is still being sent. Until that response is finished or closed, **it holds a connection
+# of the client's pool**. Most streaming code reads every stream to the end and never notices. The code
+# that stops early (it found what it wanted, the user pressed stop, an exception left the loop) is the
+# code that slowly runs out of connections, and it rarely fails where the mistake is.
+#
+# In this lesson you will measure, against the mock server:
+#
+# 1. that a stream holds its connection until it is read to the end or closed, and what abandoned
+#    streams do to a small pool;
+# 2. why dropping a stream doesn't free it (only the garbage collector does, some time later);
+# 3. `with`, `async with` and `close()`, which release it at once, and why hanging up is the right trade;
+# 4. sync chat streams, which throw their connection away even when read to the end, and async ones,
+#    which keep it; the sync patterns that keep it;
+# 5. stopping at `finish_reason == "stop"`, which throws it away even in async code;
+# 6. what happens to streams when something fails, and what the SDK retries;
+# 7. the SDK's aiohttp transport, and where it differs.
+#
+# The mock sends a stream one word a chunk. It echoes our ten-word question ("You said: one two ... ten"),
+# so a stream is 14 chunks (the role, 12 words, the stop chunk), then `[DONE]`. When a cell needs the stream to be
+# still running, it asks the mock to pause 150 ms between chunks (`x-mock-chunk-interval-ms`), and the
+# mock records whether the client went away before the end (outcome `disconnected_mid_stream`) or got
+# everything (outcome `ok`).
+
+# %%
+import gc
+import weakref
+from time import perf_counter
+
+import httpx2
+import matplotlib.pyplot as plt
+import openai
+from openai import AsyncOpenAI, OpenAI
+
+from clientlab import MockServer
+from clientlab.lessons.streaming import (
+    MODEL,
+    first_chunk,
+    gc_held_off,
+    hang_up_server,
+    messages,
+    open_async_stream,
+    open_stream,
+    quiet_stats,
+    read_all,
+    read_all_async,
+    small_async_pool,
+    small_pool,
+    words,
+)
+from clientlab.lessons.timeouts import ask, describe, run, table
+from clientlab.plots.streams import connection_timelines
+
+SLOW = {"x-mock-chunk-interval-ms": "150"}  # a stream that takes about 2 s to send
+mock = MockServer(set_env=True).start()
+print("openai", openai.__version__, "| httpx2", httpx2.__version__)
+print("mock server:", mock.base_url)
+
+# %% [markdown]
+# `open_stream(client, **options)` is `client.chat.completions.create(..., stream=True)` with our
+# ten-word question; `read_all(stream)` reads a stream to the end and returns its text; `ask(client,
+# question)` is the plain, non-streamed call of the earlier lessons. `small_pool()` builds an `OpenAI()`
+# whose pool holds **2 connections** and waits **0.3 s** for a free one, without retries, so that running
+# out of connections shows at once (lesson 03 built such clients with `http_client=`).
+#
+# ## 1. A stream holds its connection until it is read to the end or closed
+#
+# Open a stream, take its first chunk, and ask the server what it sees. Then read the rest.
+
+# %%
+client = small_pool()  # 2 connections, pool timeout 0.3 s, max_retries=0
+mock.reset()
+stream = open_stream(client, extra_headers={"x-mock-chunk-interval-ms": "100"})
+first = next(stream)
+during = mock.stats()
+print(f"after the first chunk: {during.in_flight} stream in flight, {during.connections_open} connection open")
+text = read_all(stream)
+after = quiet_stats(mock)
+print(f"read to the end: {first.choices[0].delta.role} said {text!r}")
+print(f"after the last chunk: {after.in_flight} in flight, outcome {after.records[0].outcome!r}")
+assert (during.in_flight, during.connections_open) == (1, 1)
+assert after.in_flight == 0 and after.records[0].outcome == "ok"
+
+# %% [markdown]
+# While you hold the stream, its request is in flight and its connection is busy: nobody else can use
+# it. Now the mistake. Two streams are opened and left after their first chunk (the loop `break`s), with
+# the `Stream` objects still kept in a list, as a handler might keep them. Then a third, ordinary call
+# through the same client:
+
+# %%
+mock.reset()
+kept = []
+for _ in range(2):
+    stream = open_stream(client, extra_headers=SLOW)
+    for chunk in stream:
+        if words(chunk):
+            break  # we have the first word: that's all we wanted
+    kept.append(stream)
+third = run(lambda: ask(client, "is a connection free?"))
+held = mock.stats()
+print(f"the third call: {third.raised}, after {third.seconds:.2f} s")
+print(f"the server: {held.requests_total} requests received, {held.connections_open} connections open")
+assert type(third.error) is openai.APITimeoutError and type(third.error.__cause__) is httpx2.PoolTimeout
+assert held.requests_total == 2 and held.connections_open == 2
+
+# %% [markdown]
+# Both connections belong to streams nobody reads, so the third call waits for a free connection, gives up
+# after its pool timeout and raises `APITimeoutError` (caused by `PoolTimeout`). It never reached the server:
+# a pool timeout happens inside your process (lesson 04, section 2). With the SDK's defaults it would not
+# fail fast:
+
+# %%
+defaults = OpenAI()
+print(f"default pool timeout: {defaults.timeout.pool:g} s, max_retries: {defaults.max_retries}")
+print(f"a call behind a full pool waits up to {(defaults.max_retries + 1) * defaults.timeout.pool / 60:g} minutes")
+defaults.close()
+assert defaults.timeout.pool == 600 and defaults.max_retries == 2
+
+# %% [markdown]
+# Ten minutes per attempt, three attempts: half an hour in which your service looks hung, while the culprit
+# (a stream left open somewhere else) has long returned. The default pool is 1000 connections, so it takes
+# a lot of abandoned streams, but a busy service makes them. Close the two we kept (section 3 says more
+# about `close()`):
+
+# %%
+for stream in kept:
+    stream.close()
+released = quiet_stats(mock)
+print(f"after close(): {released.connections_open} connections open")
+print("a call now:", ask(client, "is a connection free now?"))
+assert released.connections_open == 0
+
+# %% [markdown]
+# ## 2. Dropping a stream does not free it
+#
+# "Python will clean it up when nobody refers to it" is what most people expect. Here a stream is opened,
+# its first chunk read, and its only reference deleted; then `first_chunk(client)` does what a helper
+# function typically does: it returns from inside the `for` loop, leaving nothing that refers to the stream.
+# To see what happens without luck playing a part, the cyclic garbage collector is held off for the cell
+# (`gc_held_off()` is `gc.disable()`, then `gc.enable()` at the end).
+
+# %%
+mock.reset()
+with gc_held_off():
+    stream = open_stream(client, extra_headers=SLOW)
+    next(stream)
+    in_a_cycle = stream._iterator.gi_frame.f_locals["self"] is stream
+    alive = weakref.ref(stream)
+    del stream  # the last reference
+    first_chunk(client, extra_headers=SLOW)  # the same, inside a function
+    third = run(lambda: ask(client, "is a connection free?"))
+    leaked = mock.stats()
+    print(f"after del: the Stream object still exists: {alive() is not None}")
+    print(f"the stream's generator refers back to the Stream: {in_a_cycle}")
+    print(f"the server: {leaked.connections_open} connections open; the third call: {third.raised}")
+    gc.collect()
+    collected = quiet_stats(mock)
+print(f"after gc.collect(): the Stream object still exists: {alive() is not None}")
+print(f"the server: {collected.connections_open} connections open, outcomes {collected.outcome_counts}")
+assert alive() is None and in_a_cycle
+assert leaked.connections_open == 2 and type(third.error.__cause__) is httpx2.PoolTimeout
+assert collected.connections_open == 0
+
+# %% [markdown]
+# A `Stream` keeps its own generator (`stream._iterator`), and that generator's frame refers back to the
+# `Stream`: a **reference cycle**. Reference counting never frees a cycle; only the cyclic garbage
+# collector does, and it runs when enough new objects have been allocated (its thresholds,
+# `gc.get_threshold()`), not when you stop using something. Leaving the `for` loop early doesn't close it
+# either. So an abandoned stream keeps its connection for an unknown time: in a quiet process, for minutes.
+# When the collector finally runs, the stream is closed and the connection goes with it, as above.
+#
+# "It will be cleaned up" is not a plan: the next section is.
+#
+# ## 3. `with`, `async with` and `close()` release it at once
+#
+# A `Stream` is a context manager: leaving the block closes it, however you leave it (`break`, `return`,
+# an exception). Five streams, each left after its first chunk, through the pool of 2:
+
+# %%
+mock.reset()
+for _ in range(5):
+    with open_stream(client, extra_headers=SLOW) as stream:
+        for chunk in stream:
+            if words(chunk):
+                break
+closed_with = quiet_stats(mock)
+print(
+    f"5 streams: {closed_with.connections_opened} connections opened, {closed_with.connections_open} open now, "
+    f"outcomes {closed_with.outcome_counts}"
+)
+assert closed_with.connections_opened == 5 and closed_with.connections_open == 0
+assert closed_with.outcome_counts == {"disconnected_mid_stream": 5}
+
+# %% [markdown]
+# All five went through a pool of two, because each one gave its connection back when its block ended.
+# `stream.close()` does the same where a `with` block doesn't fit (a stream handed from one function to
+# another, say), and in async code `async with` and `await stream.close()`. Note the `await` *before*
+# `async with`: `create()` is a coroutine that returns the stream.
+
+# %%
+mock.reset()
+for _ in range(2):
+    stream = open_stream(client, extra_headers=SLOW)
+    next(stream)
+    stream.close()
+async with small_async_pool() as async_client:  # 2 connections, like `client`
+    for _ in range(3):
+        async with await open_async_stream(async_client, extra_headers=SLOW) as async_stream:
+            async for chunk in async_stream:
+                if words(chunk):
+                    break
+    for _ in range(2):
+        async_stream = await open_async_stream(async_client, extra_headers=SLOW)
+        await async_stream.__anext__()
+        await async_stream.close()
+    released = quiet_stats(mock)
+print(f"7 streams: {released.connections_open} open now, outcomes {released.outcome_counts}")
+assert released.connections_open == 0 and released.outcome_counts == {"disconnected_mid_stream": 7}
+
+coroutine = async_client.chat.completions.create(model=MODEL, messages=messages(), stream=True)
+try:
+    async with coroutine:  # forgot the await
+        pass
+except TypeError as error:
+    print("without await:", error)
+coroutine.close()
+
+# %% [markdown]
+# Every one of them hung up on the server (`disconnected_mid_stream`), and every connection was closed.
+# **Closing a stream before its end throws its connection away**: the rest of the answer is still on its
+# way, and a connection can only serve the next request once the current response has been read to its end.
+# Isn't that wasteful? Compare the two ways to get the connection back: reading the rest of the answer, or
+# opening a new connection for the next call.
+
+# %%
+mock.reset()
+stream = open_stream(client, extra_headers=SLOW)
+next(stream)
+started = perf_counter()
+rest = sum(1 for _ in stream)  # read (and drop) the rest
+drained = perf_counter() - started
+started = perf_counter()
+ask(client, "a call on a new connection")
+fresh = perf_counter() - started
+sent = [r.chunks_sent for r in quiet_stats(mock).records if r.stream]
+print(f"reading the rest: {rest} more chunks, {drained:.2f} s")
+print(f"a call on a new connection, connecting included: {fresh * 1000:.0f} ms")
+assert rest == 13 and sent == [15] and drained > 13 * 0.15 and fresh < drained
+
+# %% [markdown]
+# Reading the rest costs the rest of the answer: as long as the model takes to finish it (seconds, for a
+# long answer, and the tokens are billed). A new connection costs one TCP and TLS handshake, a few
+# milliseconds on a real network. Hanging up is the right trade, and it also tells the server to stop
+# generating.
+#
+# ## 4. Sync chat streams throw their connection away; async ones keep it
+#
+# What about streams read to the end, the well-behaved ones? Five streams, one after the other, read to the
+# end, through a default sync client, a default async client, and an async client on the SDK's aiohttp
+# transport (section 7). The mock pauses 10 ms between chunks, so the picture below has something to show.
+
+# %%
+QUICK = {"x-mock-chunk-interval-ms": "10"}
+read_to_end = {}
+
+mock.reset()
+with OpenAI() as sync_client:
+    for _ in range(5):
+        read_all(open_stream(sync_client, extra_headers=QUICK))
+    read_to_end["OpenAI()"] = quiet_stats(mock)
+
+mock.reset()
+async with AsyncOpenAI() as async_client:
+    for _ in range(5):
+        await read_all_async(await open_async_stream(async_client, extra_headers=QUICK))
+    read_to_end["AsyncOpenAI()"] = quiet_stats(mock)
+
+mock.reset()
+async with AsyncOpenAI(http_client=openai.DefaultAioHttpClient()) as aiohttp_client:
+    for _ in range(5):
+        await read_all_async(await open_async_stream(aiohttp_client, extra_headers=QUICK))
+    read_to_end["AsyncOpenAI(aiohttp)"] = quiet_stats(mock)
+
+print(
+    table(
+        ["client", "streams", "outcomes", "connections opened"],
+        [[k, s.requests_total, s.outcome_counts, s.connections_opened] for k, s in read_to_end.items()],
+    )
+)
+assert [s.connections_opened for s in read_to_end.values()] == [5, 1, 1]
+assert all(s.outcome_counts == {"ok": 5} for s in read_to_end.values())
+
+# %%
+connection_timelines(
+    {
+        "sync, read to the end": read_to_end["OpenAI()"],
+        "async, read to the end": read_to_end["AsyncOpenAI()"],
+        "sync, `with` + break": closed_with,
+        "sync, abandoned": held,
+    },
+    title="Streams on the connections that carried them",
+)
+plt.show()
+
+# %% [markdown]
+# The server sent every stream to its end (`ok`) in both cases, yet the sync client opened a connection per
+# stream. The timelines tell the four stories: async streams share one connection; sync streams each get
+# their own, read to the end or not; abandoned streams keep theirs open long after the server has finished
+# (dashed), which is the leak of section 1.
+#
+# Why? A chat stream ends with a `data: [DONE]` event, and then the HTTP body ends with a last empty chunk.
+# The sync `Stream` stops reading at `[DONE]` and closes the response, one step before the body's end, and a
+# connection whose response wasn't read to its end can't be reused, so the pool closes it. The async
+# stream reads on for at most a moment after `[DONE]` (it drains what is left), so its connection goes back to
+# the pool. The SDK holds that bound in a constant:
+
+# %%
+from openai import _streaming_cleanup
+
+print(f"openai {openai.__version__}: async streams drain for at most {_streaming_cleanup._DRAIN_TIMEOUT} s")
+assert _streaming_cleanup._DRAIN_TIMEOUT == 0.1
+
+# %% [markdown]
+# This is a known, public issue:
+# [openai/openai-python#3440](https://github.com/openai/openai-python/issues/3440) reports the closed
+# connections; pull requests such as
+# [#3520](https://github.com/openai/openai-python/pull/3520),
+# [#3566](https://github.com/openai/openai-python/pull/3566) and
+# [#3581](https://github.com/openai/openai-python/pull/3581) proposed to read on after `[DONE]`. The
+# maintainers' concern was a server that keeps a stream open after `[DONE]`: an unbounded read could hang
+# the caller. What shipped, in **openai 3.30.0**, is the bounded drain above, in async streams only. Before
+# that, from 2.7.0 to 3.29.0, both sync and async streams threw their connections away (and the much older
+# [#763](https://github.com/openai/openai-python/issues/763) was the opposite bug: streams that never gave their
+# connection back). Re-run this lesson after an upgrade: the counts will tell you if it changed.
+#
+# Does it matter? A new connection to the real API costs a TCP and TLS handshake, tens of milliseconds, on
+# every streamed call, and the closed connections linger in the operating system's `TIME_WAIT` state. For a
+# sync service that streams a lot, there are sync patterns that read the body to its end. Five calls each:
+
+# %%
+patterns = {}
+
+
+def plain_for(c: OpenAI) -> None:
+    for _ in c.chat.completions.create(model=MODEL, messages=messages(), stream=True):
+        pass
+
+
+def streaming_response_lines(c: OpenAI) -> None:
+    with c.chat.completions.with_streaming_response.create(model=MODEL, messages=messages(), stream=True) as r:
+        for _ in r.iter_lines():  # the raw SSE lines: you parse them yourself
+            pass
+
+
+def streaming_response_parse(c: OpenAI) -> None:
+    with c.chat.completions.with_streaming_response.create(model=MODEL, messages=messages(), stream=True) as r:
+        for _ in r.parse():  # a Stream again
+            pass
+
+
+def responses_api(c: OpenAI) -> None:
+    for _ in c.responses.create(model=MODEL, input="one two three", stream=True):
+        pass
+
+
+for pattern in (plain_for, streaming_response_lines, streaming_response_parse, responses_api):
+    mock.reset()
+    with OpenAI() as sync_client:  # a fresh client each time: no connection left from the pattern before
+        for _ in range(5):
+            pattern(sync_client)
+        patterns[pattern.__name__] = quiet_stats(mock).connections_opened
+print(table(["sync pattern", "connections for 5 streams"], list(patterns.items())))
+assert patterns == {
+    "plain_for": 5,
+    "streaming_response_lines": 1,
+    "streaming_response_parse": 5,
+    "responses_api": 1,
+}
+
+# %% [markdown]
+# * `chat.completions.with_streaming_response.create(..., stream=True)` with `iter_lines()` reads the body
+#   to its end and keeps the connection; the price is parsing the `data:` lines yourself.
+# * The **Responses API** (`client.responses.create(..., stream=True)`) has no `[DONE]` event: its stream
+#   ends with the body, so it is read to the end and the connection is kept, sync or async.
+# * `with_streaming_response` + `parse()` gives you a `Stream` again, with the same behaviour as a plain one.
+#
+# Or go async, which the next lessons and the exercise do anyway.
+#
+# ## 5. Stopping at `finish_reason == "stop"` throws it away, even in async
+#
+# A common loop stops as soon as a chunk says the answer is finished. That chunk comes one event before
+# `[DONE]`, so the stream is left before its end. Five async streams each way:
+
+# %%
+stop_rows = []
+for label, stop_early in (("read to the end", False), ("break on finish_reason", True)):
+    mock.reset()
+    async with AsyncOpenAI() as async_client:
+        for _ in range(5):
+            async for chunk in await open_async_stream(async_client):
+                if stop_early and chunk.choices and chunk.choices[0].finish_reason == "stop":
+                    break
+        stats = quiet_stats(mock)
+        stop_rows.append([label, stats.outcome_counts, stats.connections_opened])
+print(table(["async loop", "outcomes", "connections opened"], stop_rows))
+assert [row[2] for row in stop_rows] == [1, 5]
+
+# %% [markdown]
+# The server sent everything both times (`ok`): only `[DONE]` and the end of the body were left unread. But
+# the loop that stopped early opened a connection per stream. The stop chunk is not the end of the stream:
+# let the loop run out (`continue` past it), and if you need to leave early, close the stream (`async with`)
+# and accept the new connection.
+#
+# ## 6. Streams and failures: only the start is retried
+#
+# Lesson 04 (section 7) showed that the SDK retries a stream only until the response starts: a stall or a
+# 503 before the first byte is retried, and a read timeout mid-stream is raised in your loop. A server that
+# hangs up mid-stream (a proxy restarting, an upstream crash) is no different. `hang_up_server()` is a
+# small server on 127.0.0.1 that starts each stream properly, sends 3 chunks, and closes the connection.
+# The client keeps the default `max_retries=2`:
+
+# %%
+with hang_up_server(chunks=3) as (base_url, received), OpenAI(base_url=base_url) as broken_client:
+    got = []
+    try:
+        for chunk in open_stream(broken_client):
+            got.append(words(chunk))
+    except openai.APIError as error:
+        failure = error
+    print(f"raised inside the loop after {len(got)} chunks: {describe(failure)}")
+    print(f"requests the server received: {len(received)} (max_retries={broken_client.max_retries})")
+assert type(failure) is openai.APIConnectionError and type(failure.__cause__) is httpx2.RemoteProtocolError
+assert len(got) == 3 and len(received) == 1
+
+# %% [markdown]
+# An `APIConnectionError` (caused by httpx2's `RemoteProtocolError`) in the middle of the loop, one request,
+# no retry: the SDK can't replay half a stream, and it has already handed you the first three chunks. The
+# same happens in async code. If you retry, do it around the whole loop, and throw away the partial answer.
+#
+# ## 7. The aiohttp transport
+#
+# The SDK ships a second async transport, on aiohttp: `AsyncOpenAI(http_client=openai.DefaultAioHttpClient())`
+# (installed with `pip install "openai[aiohttp]"`; this course pins aiohttp). It worked offline in section 4
+# and kept its connection for streams read to the end. Two differences matter for this lesson. First, it
+# passes only `max_connections` to aiohttp: `max_keepalive_connections` is ignored. With
+# `max_keepalive_connections=0` (keep no idle connection), five calls in a row:
+
+# %%
+no_keepalive = httpx2.Limits(max_connections=2, max_keepalive_connections=0)
+keepalive_rows = []
+for name, factory in (("httpx2", openai.DefaultAsyncHttpxClient), ("aiohttp", openai.DefaultAioHttpClient)):
+    mock.reset()
+    async with AsyncOpenAI(http_client=factory(limits=no_keepalive)) as async_client:
+        for _ in range(5):
+            await async_client.chat.completions.create(model=MODEL, messages=messages())
+        keepalive_rows.append([name, quiet_stats(mock).connections_opened])
+print(table(["transport", "connections for 5 calls, max_keepalive_connections=0"], keepalive_rows))
+assert [row[1] for row in keepalive_rows] == [5, 1]
+
+# %% [markdown]
+# Second, aiohttp has no pool timeout. The transport passes the pool timeout as aiohttp's `connect`
+# timeout, which covers waiting for a free connection, and reports its expiry as a **connect** timeout. The
+# pool exhaustion of section 1, on both transports:
+
+# %%
+exhaustion = []
+for name, aiohttp in (("httpx2", False), ("aiohttp", True)):
+    mock.reset()
+    async with small_async_pool(aiohttp=aiohttp) as async_client:  # 2 connections, pool timeout 0.3 s
+        streams = []
+        for _ in range(2):
+            async_stream = await open_async_stream(async_client, extra_headers=SLOW)
+            await async_stream.__anext__()
+            streams.append(async_stream)
+        try:
+            await async_client.chat.completions.create(model=MODEL, messages=messages())
+        except openai.APIError as error:
+            exhaustion.append([name, describe(error), mock.stats().requests_total])
+        for async_stream in streams:
+            await async_stream.close()
+print(table(["transport", "the third call raised", "requests the server received"], exhaustion))
+assert [row[1] for row in exhaustion] == [
+    "APITimeoutError (cause: PoolTimeout)",
+    "APITimeoutError (cause: ConnectTimeout)",
+]
+
+# %% [markdown]
+# So with aiohttp, a "connect timeout" on a healthy network may be your own pool, full of streams nobody
+# closed (openai/openai-python#2688 is such a report). Both are `APITimeoutError`, and both are retried.
+
+# %%
+client.close()
+mock.stop()
+
+# %% [markdown]
+# ## What to remember
+#
+# | | what happens |
+# |---|---|
+# | a stream | holds a connection of the pool until it is read to the end or closed |
+# | abandoned streams | exhaust the pool: the next call waits up to the pool timeout (600 s per attempt by default) |
+# | dropping a stream | doesn't free it (a reference cycle): only the garbage collector does, at an unknown time |
+# | `with` / `async with` / `close()` | release it at once; before the end, the connection is discarded (cheap) |
+# | sync chat streams | discard their connection even when read to the end (openai 3.54) |
+# | sync patterns that keep it | the Responses API; `with_streaming_response` + `iter_lines()` |
+# | async chat streams | keep their connection when read to the end (a drain of at most 0.1 s, since 3.30.0) |
+# | `break` on `finish_reason == "stop"` | discards the connection, even in async: let the loop run out |
+# | failures | retried only before the response starts; mid-stream, they are raised in your loop |
+# | aiohttp transport | ignores `max_keepalive_connections`; a full pool raises a connect timeout |
+#
+# ## A recipe for production
+#
+# ```python
+# from openai import AsyncOpenAI
+#
+# client = AsyncOpenAI()  # one per process (lesson 01), closed at shutdown
+#
+#
+# async def answer(question: str) -> str:
+#     """The whole answer, streamed: the loop runs out, the connection goes back to the pool."""
+#     stream = await client.chat.completions.create(
+#         model="gpt-4o-mini", messages=[{"role": "user", "content": question}], stream=True
+#     )
+#     async with stream:  # closed even if the loop raises
+#         return "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
+#
+#
+# async def preview(question: str, n: int) -> str:
+#     """The first n words, then hang up: the connection is discarded at once, not leaked."""
+#     found: list[str] = []
+#     async with await client.chat.completions.create(
+#         model="gpt-4o-mini", messages=[{"role": "user", "content": question}], stream=True
+#     ) as stream:
+#         async for chunk in stream:
+#             found += (chunk.choices[0].delta.content or "").split() if chunk.choices else []
+#             if len(found) >= n:
+#                 break
+#     return " ".join(found[:n])
+# ```
+
+# %% [markdown]
+# ## Exercise 05: stream it, or hang up cleanly
+#
+# Open `exercises/ex05_streaming.py`. It holds two async functions, and both use the client they are given
+# (the grader passes an `AsyncOpenAI` whose pool holds only **2 connections**); neither builds a client of
+# its own:
+#
+# * `stream_text(client, question) -> str`: ask for the answer with `stream=True` (model `"gpt-4o-mini"`)
+#   and return its whole text, every chunk joined.
+# * `first_words(client, question, n) -> str`: stream the answer, and as soon as you have its first `n`
+#   words, stop, release the connection at once, and return those words joined by single spaces.
+#
+# The grader runs your functions in one process against a mock that pauses between chunks, with the
+# garbage collector held off (as in section 2), so a leaked stream stays leaked where it can be seen. It
+# calls `stream_text` several times, then `first_words` several times, with a checkpoint in between where
+# it asks the mock what is still open. From what the mock records, it checks:
+#
+# * the texts: `stream_text` returns the whole answer, `first_words` exactly its first `n` words;
+# * the requests: all of them streamed, from an async client;
+# * completed streams **reuse one connection**: the `stream_text` streams are read to their end;
+# * `first_words` streams are **cut by the client** (the mock was still sending when you hung up), each
+#   on a fresh connection;
+# * at the checkpoint between calls, **nothing is left open or in flight**: no stream holds a connection
+#   of the 2 once its function has returned, so no call ever waits for a free one.
+#
+# <!-- grading cell: added when ex05 lands -->
