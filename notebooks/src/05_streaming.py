@@ -172,6 +172,28 @@ assert collected.connections_open == 0
 # either. So an abandoned stream keeps its connection for an unknown time: in a quiet process, for minutes.
 # When the collector finally runs, the stream is closed and the connection goes with it, as above.
 #
+# An `AsyncStream` is built the same way. Here one is opened and its only reference deleted, with the
+# collector held off again; this time we close it through a weak reference (which doesn't keep it alive)
+# instead of waiting for the collector:
+
+# %%
+mock.reset()
+async with small_async_pool() as async_client:
+    with gc_held_off():
+        async_stream = await open_async_stream(async_client, extra_headers=SLOW)
+        await async_stream.__anext__()
+        in_a_cycle = async_stream._iterator.ag_frame.f_locals["self"] is async_stream
+        alive = weakref.ref(async_stream)
+        del async_stream
+        leaked = mock.stats()
+        print(f"after del: the AsyncStream still exists: {alive() is not None}, in a cycle: {in_a_cycle}")
+        print(f"the server: {leaked.connections_open} connection open")
+        await alive().close()
+    closed = quiet_stats(mock)
+print(f"after close(): {closed.connections_open} open, outcomes {closed.outcome_counts}")
+assert in_a_cycle and leaked.connections_open == 1 and closed.connections_open == 0
+
+# %% [markdown]
 # "It will be cleaned up" is not a plan: the next section is.
 #
 # ## 3. `with`, `async with` and `close()` release it at once
@@ -191,11 +213,14 @@ print(
     f"5 streams: {closed_with.connections_opened} connections opened, {closed_with.connections_open} open now, "
     f"outcomes {closed_with.outcome_counts}"
 )
-assert closed_with.connections_opened == 5 and closed_with.connections_open == 0
+most = max(r.chunks_sent for r in closed_with.records)
+print(f"the mock sent at most {most} of the 15 chunks of a stream")
+assert closed_with.connections_opened == 5 and closed_with.connections_open == 0 and most < 15
 assert closed_with.outcome_counts == {"disconnected_mid_stream": 5}
 
 # %% [markdown]
-# All five went through a pool of two, because each one gave its connection back when its block ended.
+# All five went through a pool of two, because each one gave its connection back when its block ended, and
+# the mock stopped sending each stream as soon as the client hung up.
 # `stream.close()` does the same where a `with` block doesn't fit (a stream handed from one function to
 # another, say), and in async code `async with` and `await stream.close()`. Note the `await` *before*
 # `async with`: `create()` is a coroutine that returns the stream.
@@ -251,10 +276,36 @@ print(f"a call on a new connection, connecting included: {fresh * 1000:.0f} ms")
 assert rest == 13 and sent == [15] and drained > 13 * 0.15 and fresh < drained
 
 # %% [markdown]
-# Reading the rest costs the rest of the answer: as long as the model takes to finish it (seconds, for a
-# long answer, and the tokens are billed). A new connection costs one TCP and TLS handshake, a few
-# milliseconds on a real network. Hanging up is the right trade, and it also tells the server to stop
-# generating.
+# Reading the rest costs the rest of the answer: as long as the model takes to finish it, seconds for a long
+# answer (and for a sync chat stream it would not even save the connection: section 4). A new connection
+# costs a handshake: a few milliseconds here, on loopback, and one TCP and TLS handshake to the real API.
+# Hanging up is the right trade, and the server learns at once that you left (the mock stopped sending).
+#
+# Close the stream, not the client. `await client.close()` (lesson 01) also ends the stream, but it closes
+# the client's whole pool, for good, and a `with_options` copy shares that pool (lesson 01 showed that closing
+# a copy closes the original):
+
+# %%
+mock.reset()
+async_client = small_async_pool()
+async_stream = await open_async_stream(async_client, extra_headers=SLOW)
+await async_stream.__anext__()
+await async_client.with_options(timeout=5).close()  # "close what I used"
+after_close = quiet_stats(mock)
+try:
+    await async_client.chat.completions.create(model=MODEL, messages=messages())
+except RuntimeError as error:
+    print(f"the next call: {type(error).__module__}.{type(error).__name__}: {error}")
+    next_error = error
+(record,) = after_close.records
+(connection,) = [c for c in after_close.connections if c["id"] == record.conn]
+state = "still open" if connection["closed"] is None else "closed"
+print(f"the server: the stream's outcome {record.outcome!r}, its connection {state}")
+assert connection["closed"] is not None and not isinstance(next_error, openai.APIError)
+
+# %% [markdown]
+# The stream's connection was closed, and so was the client: every later call raises a plain `RuntimeError`
+# (not an `openai.APIError`, so `except openai.APIError` won't catch it).
 #
 # ## 4. Sync chat streams throw their connection away; async ones keep it
 #
@@ -417,38 +468,59 @@ assert [row[2] for row in stop_rows] == [1, 5]
 # ## 6. Streams and failures: only the start is retried
 #
 # Lesson 04 (section 7) showed that the SDK retries a stream only until the response starts: a stall or a
-# 503 before the first byte is retried, and a read timeout mid-stream is raised in your loop. A server that
-# hangs up mid-stream (a proxy restarting, an upstream crash) is no different. `hang_up_server()` is a
-# small server on 127.0.0.1 that starts each stream properly, sends 3 chunks, and closes the connection.
-# The client keeps the default `max_retries=2`:
+# 503 before the first byte is retried, and nothing after it. Two failures after the start, through a client
+# with the default `max_retries=2`: the mock pausing 1.5 s after the first chunk, under a 0.3 s read timeout,
+# and a server that hangs up mid-stream (a proxy restarting, an upstream crash). The mock can't do the second,
+# so `hang_up_server()` is a small server on 127.0.0.1 that starts each stream properly, sends 3 chunks and
+# closes the connection; it counts the requests it receives.
 
 # %%
-with hang_up_server(chunks=3) as (base_url, received), OpenAI(base_url=base_url) as broken_client:
-    got = []
+failures = []
+
+
+def read_until_it_fails(c: OpenAI, **options: object) -> tuple[int, openai.APIError | None]:
+    """How many chunks arrived before the loop raised, and what it raised."""
+    got = 0
     try:
-        for chunk in open_stream(broken_client):
-            got.append(words(chunk))
+        for _ in open_stream(c, **options):
+            got += 1
     except openai.APIError as error:
-        failure = error
-    print(f"raised inside the loop after {len(got)} chunks: {describe(failure)}")
-    print(f"requests the server received: {len(received)} (max_retries={broken_client.max_retries})")
-assert type(failure) is openai.APIConnectionError and type(failure.__cause__) is httpx2.RemoteProtocolError
-assert len(got) == 3 and len(received) == 1
+        return got, error
+    return got, None
+
+
+mock.reset()
+with OpenAI(timeout=0.3) as sync_client:
+    got, error = read_until_it_fails(sync_client, extra_headers={"x-mock-chunk-interval-ms": "1500"})
+    records = quiet_stats(mock).records
+    failures.append(["the mock pauses mid-stream", got, describe(error), len(records), records[0].outcome])
+with hang_up_server(chunks=3) as (base_url, received), OpenAI(base_url=base_url) as broken_client:
+    got, error = read_until_it_fails(broken_client)
+    failures.append(["the server hangs up mid-stream", got, describe(error), len(received), "-"])
+print(table(["failure", "chunks before it", "raised in the loop", "requests sent", "the mock recorded"], failures))
+assert [row[1:4] for row in failures] == [
+    [1, "APITimeoutError (cause: ReadTimeout)", 1],
+    [3, "APIConnectionError (cause: RemoteProtocolError)", 1],
+]
 
 # %% [markdown]
-# An `APIConnectionError` (caused by httpx2's `RemoteProtocolError`) in the middle of the loop, one request,
-# no retry: the SDK can't replay half a stream, and it has already handed you the first three chunks. The
-# same happens in async code. If you retry, do it around the whole loop, and throw away the partial answer.
+# Both reach your loop after the chunks already received, in one request, without a retry: the SDK can't
+# replay half a stream, and it has already handed you the beginning. A read timeout is an `APITimeoutError`,
+# a hang-up an `APIConnectionError` (its parent class), so `except openai.APIConnectionError` around the loop
+# catches both. If you retry, retry the whole stream, and throw away the partial answer.
 #
 # ## 7. The aiohttp transport
 #
 # The SDK ships a second async transport, on aiohttp: `AsyncOpenAI(http_client=openai.DefaultAioHttpClient())`
-# (installed with `pip install "openai[aiohttp]"`; this course pins aiohttp). It worked offline in section 4
+# (installed with `pip install "openai[aiohttp]"`; this course pins aiohttp, see below). It worked offline in section 4
 # and kept its connection for streams read to the end. Two differences matter for this lesson. First, it
 # passes only `max_connections` to aiohttp: `max_keepalive_connections` is ignored. With
 # `max_keepalive_connections=0` (keep no idle connection), five calls in a row:
 
 # %%
+import aiohttp
+
+print("aiohttp", aiohttp.__version__)
 no_keepalive = httpx2.Limits(max_connections=2, max_keepalive_connections=0)
 keepalive_rows = []
 for name, factory in (("httpx2", openai.DefaultAsyncHttpxClient), ("aiohttp", openai.DefaultAioHttpClient)):
@@ -467,9 +539,9 @@ assert [row[1] for row in keepalive_rows] == [5, 1]
 
 # %%
 exhaustion = []
-for name, aiohttp in (("httpx2", False), ("aiohttp", True)):
+for name, on_aiohttp in (("httpx2", False), ("aiohttp", True)):
     mock.reset()
-    async with small_async_pool(aiohttp=aiohttp) as async_client:  # 2 connections, pool timeout 0.3 s
+    async with small_async_pool(aiohttp=on_aiohttp) as async_client:  # 2 connections, pool timeout 0.3 s
         streams = []
         for _ in range(2):
             async_stream = await open_async_stream(async_client, extra_headers=SLOW)
