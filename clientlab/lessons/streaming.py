@@ -97,6 +97,13 @@ def quiet_stats(mock: MockServer, wait: float = 3.0) -> Stats:
     return previous
 
 
+def still_open(stats: Stats) -> int:
+    """How many of the connections that carried the recorded requests are still open (connections left
+    open by earlier cells, which a reset doesn't close, are not counted)."""
+    used = {r.conn for r in stats.records}
+    return sum(1 for c in stats.connections if c["id"] in used and c["closed"] is None)
+
+
 @contextlib.contextmanager
 def gc_held_off() -> Iterator[None]:
     """Inside the block the cyclic garbage collector does not run by itself (only `gc.collect()` runs it),

@@ -26,6 +26,7 @@
 # everything (outcome `ok`).
 
 # %%
+import contextlib
 import gc
 import weakref
 from time import perf_counter
@@ -49,6 +50,7 @@ from clientlab.lessons.streaming import (
     read_all_async,
     small_async_pool,
     small_pool,
+    still_open,
     words,
 )
 from clientlab.lessons.timeouts import ask, describe, run, table
@@ -76,12 +78,12 @@ mock.reset()
 stream = open_stream(client, extra_headers={"x-mock-chunk-interval-ms": "100"})
 first = next(stream)
 during = mock.stats()
-print(f"after the first chunk: {during.in_flight} stream in flight, {during.connections_open} connection open")
+print(f"after the first chunk: {during.in_flight} stream in flight, {still_open(during)} connection open")
 text = read_all(stream)
 after = quiet_stats(mock)
 print(f"read to the end: {first.choices[0].delta.role} said {text!r}")
 print(f"after the last chunk: {after.in_flight} in flight, outcome {after.records[0].outcome!r}")
-assert (during.in_flight, during.connections_open) == (1, 1)
+assert (during.in_flight, still_open(during)) == (1, 1)
 assert after.in_flight == 0 and after.records[0].outcome == "ok"
 
 # %% [markdown]
@@ -102,9 +104,9 @@ for _ in range(2):
 third = run(lambda: ask(client, "is a connection free?"))
 held = mock.stats()
 print(f"the third call: {third.raised}, after {third.seconds:.2f} s")
-print(f"the server: {held.requests_total} requests received, {held.connections_open} connections open")
+print(f"the server: {held.requests_total} requests received, {still_open(held)} connections open")
 assert type(third.error) is openai.APITimeoutError and type(third.error.__cause__) is httpx2.PoolTimeout
-assert held.requests_total == 2 and held.connections_open == 2
+assert held.requests_total == 2 and still_open(held) == 2
 
 # %% [markdown]
 # Both connections belong to streams nobody reads, so the third call waits for a free connection, gives up
@@ -121,17 +123,17 @@ assert defaults.timeout.pool == 600 and defaults.max_retries == 2
 
 # %% [markdown]
 # Ten minutes per attempt, three attempts: half an hour in which your service looks hung, while the culprit
-# (a stream left open somewhere else) has long returned. The default pool is 1000 connections, so it takes
-# a lot of abandoned streams, but a busy service makes them. Close the two we kept (section 3 says more
+# (a stream left open somewhere else) has long returned. The default pool holds 1000 connections (lesson 03),
+# so it takes a lot of abandoned streams, but a busy service makes them. Close the two we kept (section 3 says more
 # about `close()`):
 
 # %%
 for stream in kept:
     stream.close()
 released = quiet_stats(mock)
-print(f"after close(): {released.connections_open} connections open")
+print(f"after close(): {still_open(released)} connections open")
 print("a call now:", ask(client, "is a connection free now?"))
-assert released.connections_open == 0
+assert still_open(released) == 0
 
 # %% [markdown]
 # ## 2. Dropping a stream does not free it
@@ -153,24 +155,25 @@ with gc_held_off():
     first_chunk(client, extra_headers=SLOW)  # the same, inside a function
     third = run(lambda: ask(client, "is a connection free?"))
     leaked = mock.stats()
-    print(f"after del: the Stream object still exists: {alive() is not None}")
-    print(f"the stream's generator refers back to the Stream: {in_a_cycle}")
-    print(f"the server: {leaked.connections_open} connections open; the third call: {third.raised}")
+    print(f"after del: the Stream object is {'alive' if alive() else 'freed'}")
+    print(f"the frame of its generator holds {'the same Stream' if in_a_cycle else 'another object'} as `self`")
+    print(f"the server: {still_open(leaked)} connections open; the third call: {third.raised}")
     gc.collect()
     collected = quiet_stats(mock)
-print(f"after gc.collect(): the Stream object still exists: {alive() is not None}")
-print(f"the server: {collected.connections_open} connections open, outcomes {collected.outcome_counts}")
+print(f"after gc.collect(): the Stream object is {'alive' if alive() else 'freed'}")
+print(f"the server: {still_open(collected)} connections open, outcomes {collected.outcome_counts}")
 assert alive() is None and in_a_cycle
-assert leaked.connections_open == 2 and type(third.error.__cause__) is httpx2.PoolTimeout
-assert collected.connections_open == 0
+assert still_open(leaked) == 2 and type(third.error.__cause__) is httpx2.PoolTimeout
+assert still_open(collected) == 0
 
 # %% [markdown]
 # A `Stream` keeps its own generator (`stream._iterator`), and that generator's frame refers back to the
 # `Stream`: a **reference cycle**. Reference counting never frees a cycle; only the cyclic garbage
 # collector does, and it runs when enough new objects have been allocated (its thresholds,
 # `gc.get_threshold()`), not when you stop using something. Leaving the `for` loop early doesn't close it
-# either. So an abandoned stream keeps its connection for an unknown time: in a quiet process, for minutes.
-# When the collector finally runs, the stream is closed and the connection goes with it, as above.
+# either. So an abandoned stream keeps its connection until the collector happens to run, which depends on
+# what the rest of your program allocates, not on time. When it runs, the stream is closed and the connection
+# goes with it, as above.
 #
 # An `AsyncStream` is built the same way. Here one is opened and its only reference deleted, with the
 # collector held off again; this time we close it through a weak reference (which doesn't keep it alive)
@@ -186,12 +189,13 @@ async with small_async_pool() as async_client:
         alive = weakref.ref(async_stream)
         del async_stream
         leaked = mock.stats()
-        print(f"after del: the AsyncStream still exists: {alive() is not None}, in a cycle: {in_a_cycle}")
-        print(f"the server: {leaked.connections_open} connection open")
+        print(f"after del: the AsyncStream is {'alive' if alive() else 'freed'}")
+        print(f"the frame of its generator holds {'the same AsyncStream' if in_a_cycle else 'another object'}")
+        print(f"the server: {still_open(leaked)} connection open")
         await alive().close()
     closed = quiet_stats(mock)
-print(f"after close(): {closed.connections_open} open, outcomes {closed.outcome_counts}")
-assert in_a_cycle and leaked.connections_open == 1 and closed.connections_open == 0
+print(f"after close(): {still_open(closed)} open, outcomes {closed.outcome_counts}")
+assert in_a_cycle and still_open(leaked) == 1 and still_open(closed) == 0
 
 # %% [markdown]
 # "It will be cleaned up" is not a plan: the next section is.
@@ -210,12 +214,12 @@ for _ in range(5):
                 break
 closed_with = quiet_stats(mock)
 print(
-    f"5 streams: {closed_with.connections_opened} connections opened, {closed_with.connections_open} open now, "
+    f"5 streams: {closed_with.connections_opened} connections opened, {still_open(closed_with)} open now, "
     f"outcomes {closed_with.outcome_counts}"
 )
 most = max(r.chunks_sent for r in closed_with.records)
 print(f"the mock sent at most {most} of the 15 chunks of a stream")
-assert closed_with.connections_opened == 5 and closed_with.connections_open == 0 and most < 15
+assert closed_with.connections_opened == 5 and still_open(closed_with) == 0 and most < 15
 assert closed_with.outcome_counts == {"disconnected_mid_stream": 5}
 
 # %% [markdown]
@@ -242,8 +246,8 @@ async with small_async_pool() as async_client:  # 2 connections, like `client`
         await async_stream.__anext__()
         await async_stream.close()
     released = quiet_stats(mock)
-print(f"7 streams: {released.connections_open} open now, outcomes {released.outcome_counts}")
-assert released.connections_open == 0 and released.outcome_counts == {"disconnected_mid_stream": 7}
+print(f"7 streams: {still_open(released)} open now, outcomes {released.outcome_counts}")
+assert still_open(released) == 0 and released.outcome_counts == {"disconnected_mid_stream": 7}
 
 coroutine = async_client.chat.completions.create(model=MODEL, messages=messages(), stream=True)
 try:
@@ -350,23 +354,23 @@ connection_timelines(
         "sync, read to the end": read_to_end["OpenAI()"],
         "async, read to the end": read_to_end["AsyncOpenAI()"],
         "sync, `with` + break": closed_with,
-        "sync, abandoned": held,
+        "sync, abandoned (a 3rd call timed out)": held,
     },
     title="Streams on the connections that carried them",
 )
 plt.show()
 
 # %% [markdown]
-# The server sent every stream to its end (`ok`) in both cases, yet the sync client opened a connection per
-# stream. The timelines tell the four stories: async streams share one connection; sync streams each get
-# their own, read to the end or not; abandoned streams keep theirs open long after the server has finished
-# (dashed), which is the leak of section 1.
+# The server sent every stream to its end (`ok`) for all three clients, yet the sync client opened a
+# connection per stream. The timelines tell four stories: async streams share one connection; sync streams
+# each get their own, read to the end or not; abandoned streams hold theirs (dashed: still open when the
+# third call gave up), which is the leak of section 1.
 #
-# Why? A chat stream ends with a `data: [DONE]` event, and then the HTTP body ends with a last empty chunk.
-# The sync `Stream` stops reading at `[DONE]` and closes the response, one step before the body's end, and a
-# connection whose response wasn't read to its end can't be reused, so the pool closes it. The async
-# stream reads on for at most a moment after `[DONE]` (it drains what is left), so its connection goes back to
-# the pool. The SDK holds that bound in a constant:
+# Why? A chat stream ends with a `data: [DONE]` event, and after it the HTTP body ends with one last, empty
+# chunk. The sync `Stream` stops reading at `[DONE]` and closes the response one step before the body's end
+# (openai/openai-python#3440 traces it), and a connection whose response wasn't read to its end can't be
+# reused, so the pool closes it. The async stream reads on after `[DONE]` for a bounded moment (a *drain*),
+# so its connection goes back to the pool. The SDK holds that bound in a constant:
 
 # %%
 from openai import _streaming_cleanup
@@ -375,21 +379,20 @@ print(f"openai {openai.__version__}: async streams drain for at most {_streaming
 assert _streaming_cleanup._DRAIN_TIMEOUT == 0.1
 
 # %% [markdown]
-# This is a known, public issue:
-# [openai/openai-python#3440](https://github.com/openai/openai-python/issues/3440) reports the closed
-# connections; pull requests such as
+# The issue, [openai/openai-python#3440](https://github.com/openai/openai-python/issues/3440), is public,
+# and so is the discussion of the fix: pull requests such as
 # [#3520](https://github.com/openai/openai-python/pull/3520),
 # [#3566](https://github.com/openai/openai-python/pull/3566) and
 # [#3581](https://github.com/openai/openai-python/pull/3581) proposed to read on after `[DONE]`. The
-# maintainers' concern was a server that keeps a stream open after `[DONE]`: an unbounded read could hang
+# maintainers' concern was a server that keeps the stream open after `[DONE]`: an unbounded read could hang
 # the caller. What shipped, in **openai 3.30.0**, is the bounded drain above, in async streams only. Before
-# that, from 2.7.0 to 3.29.0, both sync and async streams threw their connections away (and the much older
-# [#763](https://github.com/openai/openai-python/issues/763) was the opposite bug: streams that never gave their
-# connection back). Re-run this lesson after an upgrade: the counts will tell you if it changed.
+# that, from 2.7.0 to 3.29.0, sync and async streams both threw their connections away (and the much older
+# [#763](https://github.com/openai/openai-python/issues/763) was the opposite bug: streams that never gave
+# their connection back). Re-run this lesson after an upgrade: the counts will tell you if it changed.
 #
-# Does it matter? A new connection to the real API costs a TCP and TLS handshake, tens of milliseconds, on
-# every streamed call, and the closed connections linger in the operating system's `TIME_WAIT` state. For a
-# sync service that streams a lot, there are sync patterns that read the body to its end. Five calls each:
+# Does it matter? To the real API, a new connection means a new TCP and TLS handshake on every streamed call.
+# A sync service that streams a lot can avoid it with the patterns that read the body to its end. Five calls
+# each, through a fresh client each time:
 
 # %%
 patterns = {}
@@ -435,35 +438,52 @@ assert patterns == {
 # * `chat.completions.with_streaming_response.create(..., stream=True)` with `iter_lines()` reads the body
 #   to its end and keeps the connection; the price is parsing the `data:` lines yourself.
 # * The **Responses API** (`client.responses.create(..., stream=True)`) has no `[DONE]` event: its stream
-#   ends with the body, so it is read to the end and the connection is kept, sync or async.
+#   ends with the body, so it is read to the end and the connection is kept.
 # * `with_streaming_response` + `parse()` gives you a `Stream` again, with the same behaviour as a plain one.
 #
-# Or go async, which the next lessons and the exercise do anyway.
+# Or go async, as the exercise does.
 #
 # ## 5. Stopping at `finish_reason == "stop"` throws it away, even in async
 #
 # A common loop stops as soon as a chunk says the answer is finished. That chunk comes one event before
-# `[DONE]`, so the stream is left before its end. Five async streams each way:
+# `[DONE]`, so the stream is left before its end. Five async streams each way, plain and inside `async with`,
+# with the collector held off so that what stays open is seen:
 
 # %%
+
+
+async def read_stream(async_client: AsyncOpenAI, stop_early: bool, close_it: bool) -> None:
+    """One stream, read to the end or left at the stop chunk; inside `async with` when `close_it`."""
+    async_stream = await open_async_stream(async_client)
+    async with async_stream if close_it else contextlib.nullcontext():
+        async for chunk in async_stream:
+            if stop_early and chunk.choices and chunk.choices[0].finish_reason == "stop":
+                break
+
+
 stop_rows = []
-for label, stop_early in (("read to the end", False), ("break on finish_reason", True)):
+for label, stop_early, close_it in (
+    ("read to the end", False, False),
+    ("break on finish_reason", True, False),
+    ("break on finish_reason, in async with", True, True),
+):
     mock.reset()
     async with AsyncOpenAI() as async_client:
-        for _ in range(5):
-            async for chunk in await open_async_stream(async_client):
-                if stop_early and chunk.choices and chunk.choices[0].finish_reason == "stop":
-                    break
-        stats = quiet_stats(mock)
-        stop_rows.append([label, stats.outcome_counts, stats.connections_opened])
-print(table(["async loop", "outcomes", "connections opened"], stop_rows))
-assert [row[2] for row in stop_rows] == [1, 5]
+        with gc_held_off():
+            for _ in range(5):
+                await read_stream(async_client, stop_early, close_it)
+            stats = quiet_stats(mock)
+    stop_rows.append([label, stats.outcome_counts, stats.connections_opened, still_open(stats)])
+gc.collect()
+print(table(["async loop", "outcomes", "connections opened", "open after the 5"], stop_rows))
+assert [row[2:] for row in stop_rows] == [[1, 1], [5, 5], [5, 0]]
 
 # %% [markdown]
-# The server sent everything both times (`ok`): only `[DONE]` and the end of the body were left unread. But
-# the loop that stopped early opened a connection per stream. The stop chunk is not the end of the stream:
-# let the loop run out (`continue` past it), and if you need to leave early, close the stream (`async with`)
-# and accept the new connection.
+# The server sent everything every time (`ok`): only `[DONE]` and the end of the body were left unread. Yet
+# the loops that stopped early opened a connection per stream: left as it is, each stream holds its
+# connection like the abandoned ones of section 1; closed by `async with`, it is closed before its end, so
+# its connection is thrown away (section 3). The stop chunk is not the end of the stream: let the loop run
+# out. Stop early only when you mean to hang up, and then close the stream.
 #
 # ## 6. Streams and failures: only the start is retried
 #
@@ -511,9 +531,10 @@ assert [row[1:4] for row in failures] == [
 #
 # ## 7. The aiohttp transport
 #
-# The SDK ships a second async transport, on aiohttp: `AsyncOpenAI(http_client=openai.DefaultAioHttpClient())`
-# (installed with `pip install "openai[aiohttp]"`; this course pins aiohttp, see below). It worked offline in section 4
-# and kept its connection for streams read to the end. Two differences matter for this lesson. First, it
+# The SDK ships a second async transport, on aiohttp:
+# `AsyncOpenAI(http_client=openai.DefaultAioHttpClient())` (installed with `pip install "openai[aiohttp]"`;
+# this course pins aiohttp, see below). It worked offline in section 4 and kept its connection for streams
+# read to the end. Two differences matter for this lesson. First, it
 # passes only `max_connections` to aiohttp: `max_keepalive_connections` is ignored. With
 # `max_keepalive_connections=0` (keep no idle connection), five calls in a row:
 
@@ -561,7 +582,7 @@ assert [row[1] for row in exhaustion] == [
 
 # %% [markdown]
 # So with aiohttp, a "connect timeout" on a healthy network may be your own pool, full of streams nobody
-# closed (openai/openai-python#2688 is such a report). Both are `APITimeoutError`, and both are retried.
+# closed. Both are `APITimeoutError`: catch that, and look at its `__cause__` only to tell them apart.
 
 # %%
 client.close()
@@ -579,39 +600,33 @@ mock.stop()
 # | sync chat streams | discard their connection even when read to the end (openai 3.54) |
 # | sync patterns that keep it | the Responses API; `with_streaming_response` + `iter_lines()` |
 # | async chat streams | keep their connection when read to the end (a drain of at most 0.1 s, since 3.30.0) |
-# | `break` on `finish_reason == "stop"` | discards the connection, even in async: let the loop run out |
+# | `break` on `finish_reason == "stop"` | leaves the stream before its end, even in async: no reuse |
 # | failures | retried only before the response starts; mid-stream, they are raised in your loop |
 # | aiohttp transport | ignores `max_keepalive_connections`; a full pool raises a connect timeout |
 #
 # ## A recipe for production
 #
+# Give every stream an owner that closes it, and let the streams you want whole run out:
+#
 # ```python
-# from openai import AsyncOpenAI
+# import openai
 #
-# client = AsyncOpenAI()  # one per process (lesson 01), closed at shutdown
+# client = openai.AsyncOpenAI()  # one per process (lesson 01), closed at shutdown
 #
 #
-# async def answer(question: str) -> str:
-#     """The whole answer, streamed: the loop runs out, the connection goes back to the pool."""
+# async def relay(question: str, send) -> None:
+#     """Forward an answer to a caller who may go away: the stream is closed whatever happens."""
 #     stream = await client.chat.completions.create(
 #         model="gpt-4o-mini", messages=[{"role": "user", "content": question}], stream=True
 #     )
-#     async with stream:  # closed even if the loop raises
-#         return "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
-#
-#
-# async def preview(question: str, n: int) -> str:
-#     """The first n words, then hang up: the connection is discarded at once, not leaked."""
-#     found: list[str] = []
-#     async with await client.chat.completions.create(
-#         model="gpt-4o-mini", messages=[{"role": "user", "content": question}], stream=True
-#     ) as stream:
-#         async for chunk in stream:
-#             found += (chunk.choices[0].delta.content or "").split() if chunk.choices else []
-#             if len(found) >= n:
-#                 break
-#     return " ".join(found[:n])
+#     async with stream:  # leaving the block closes it: break, return, an exception, a cancellation
+#         async for chunk in stream:  # no break on finish_reason: run out, and the connection is reused
+#             if chunk.choices and chunk.choices[0].delta.content:
+#                 await send(chunk.choices[0].delta.content)  # if this raises, the stream hangs up
 # ```
+#
+# In sync code the same `with` block is the rule; if a sync service streams a lot, consider the Responses
+# API, whose streams keep their connection.
 
 # %% [markdown]
 # ## Exercise 05: stream it, or hang up cleanly
