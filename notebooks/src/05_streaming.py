@@ -631,26 +631,29 @@ mock.stop()
 # %% [markdown]
 # ## Exercise 05: stream it, or hang up cleanly
 #
-# Open `exercises/ex05_streaming.py`. It holds two async functions, and both use the client they are given
-# (the grader passes an `AsyncOpenAI` whose pool holds only **2 connections**); neither builds a client of
-# its own:
+# Open `exercises/ex05_streaming.py`. It holds two async functions, and both use the client they are given:
+# the grader builds an `AsyncOpenAI` whose pool holds only **2 connections** (a call that finds both taken
+# waits a second, then fails). Neither function builds a client of its own, or closes the one it is given.
 #
-# * `stream_text(client, question) -> str`: ask for the answer with `stream=True` (model `"gpt-4o-mini"`)
-#   and return its whole text, every chunk joined.
-# * `first_words(client, question, n) -> str`: stream the answer, and as soon as you have its first `n`
-#   words, stop, release the connection at once, and return those words joined by single spaces.
+# * `stream_text(client, question) -> str`: ask for the answer with `stream=True` (model `"gpt-4o-mini"`,
+#   `question` as the user message) and return its whole text, every chunk joined.
+# * `first_words(client, question, n) -> str`: the same streamed call, but as soon as you have the answer's
+#   first `n` words, stop, release the connection at once (don't read the rest), and return those words
+#   joined by single spaces.
 #
-# The grader runs your functions in one process against a mock that pauses between chunks, with the
-# garbage collector held off (as in section 2), so a leaked stream stays leaked where it can be seen. It
-# calls `stream_text` several times, then `first_words` several times, with a checkpoint in between where
-# it asks the mock what is still open. From what the mock records, it checks:
+# The grader runs your module in one process against a mock that sends one word per chunk, a few hundredths
+# of a second apart, with the garbage collector held off (as in section 2), so a stream you leave open stays
+# open where it can be seen. It calls `stream_text` a few times, then `first_words` a few times, with
+# checkpoints in between where it asks the mock what is still open, and `stream_text` once more at the end.
+# From what the mock records, it checks:
 #
 # * the texts: `stream_text` returns the whole answer, `first_words` exactly its first `n` words;
-# * the requests: all of them streamed, from an async client;
-# * completed streams **reuse one connection**: the `stream_text` streams are read to their end;
-# * `first_words` streams are **cut by the client** (the mock was still sending when you hung up), each
-#   on a fresh connection;
-# * at the checkpoint between calls, **nothing is left open or in flight**: no stream holds a connection
-#   of the 2 once its function has returned, so no call ever waits for a free one.
+# * the requests: every one streamed, through the client you were given;
+# * completed streams **reuse one connection**: `stream_text` reads each stream to its end (section 4, and
+#   section 5 for the chunk that is not the end);
+# * each `first_words` stream is **cut by the client** while the mock is still sending (section 3): its
+#   connection is closed at once instead of holding a place in the pool;
+# * at each checkpoint, **nothing is in flight and at most one connection is open** (the one a completed
+#   stream keeps for the next call): no stream left behind holds a connection of the 2 (sections 1 and 2).
 #
 # <!-- grading cell: added when ex05 lands -->
