@@ -26,9 +26,7 @@ def messages(question: str = QUESTION) -> list[dict[str, str]]:
     return [{"role": "user", "content": question}]
 
 
-def small_pool(
-    base: openai.OpenAI | None = None, *, connections: int = 2, pool_timeout: float = 0.3, max_retries: int = 0
-) -> openai.OpenAI:
+def small_pool(*, connections: int = 2, pool_timeout: float = 0.3, max_retries: int = 0) -> openai.OpenAI:
     """A sync client whose pool holds `connections` connections and waits `pool_timeout` s for a free one
     (600 s for the other phases, as the SDK's default), configured by the environment like `OpenAI()`."""
     http_client = openai.DefaultHttpxClient(limits=httpx2.Limits(max_connections=connections))
