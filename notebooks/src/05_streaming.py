@@ -15,7 +15,7 @@
 # 3. `with`, `async with` and `close()`, which release it at once, and why hanging up is the right trade;
 # 4. sync chat streams, which throw their connection away even when read to the end, and async ones,
 #    which keep it; the sync patterns that keep it;
-# 5. stopping at `finish_reason == "stop"`, which throws it away even in async code;
+# 5. stopping at `finish_reason == "stop"`, which loses the connection even in async code;
 # 6. what happens to streams when something fails, and what the SDK retries;
 # 7. the SDK's aiohttp transport, and where it differs.
 #
@@ -443,7 +443,7 @@ assert patterns == {
 #
 # Or go async, as the exercise does.
 #
-# ## 5. Stopping at `finish_reason == "stop"` throws it away, even in async
+# ## 5. Stopping at `finish_reason == "stop"` loses the connection, even in async
 #
 # A common loop stops as soon as a chunk says the answer is finished. That chunk comes one event before
 # `[DONE]`, so the stream is left before its end. Five async streams each way, plain and inside `async with`,
