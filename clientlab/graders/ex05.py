@@ -18,6 +18,7 @@ at most one connection is open.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..grading.checks import check_model, model_records
@@ -44,10 +45,7 @@ STREAM_QS = [
     "Stream question 3: who closes a stream?",
     "Stream question 4: is the pool still usable?",
 ]
-_LONG = (
-    "tell me everything you know about connection pools, keep-alive, chunked transfer encoding and "
-    "server-sent events, at length"
-)
+_LONG = "tell me all about connection pools, keep-alive, chunked transfer encoding and server-sent events"
 WORDS_QS = [f"Question {i}, {WORDS_MARK} {_LONG}" for i in range(1, 5)]
 
 HINT_CLOSE = (
@@ -75,6 +73,9 @@ RUN_HINTS = {
         "awaited first"
     ),
 }
+
+
+NEVER_AWAITED = re.compile(r"coroutine '((?:\w+\.)*a?close)' was never awaited")
 
 
 def expected_words(question: str, n: int = N) -> str:
@@ -294,8 +295,8 @@ def _check_given_client(g: Grading, ev: Evidence) -> bool:
 
 def _check_stream_text_connection(g: Grading, ev: Evidence) -> None:
     name = "stream_text reads to the end and keeps the connection"
-    firsts = [ev.of(SCRIPT[i].question or "") for i in ev.steps("stream_text")[:3]]
-    records = [r for rs in firsts for r in rs]
+    steps = ev.steps("stream_text")[:3]
+    records = [r for i in steps for r in ev.of(SCRIPT[i].question or "")]
     if len(records) < 3:
         return
     conns = len({r.conn for r in records})
@@ -303,23 +304,30 @@ def _check_stream_text_connection(g: Grading, ev: Evidence) -> None:
     if conns == 1 and outcomes == ["ok"]:
         g.check(name, True, "stream_text's 3 calls in a row streamed on one connection, each to its end")
         return
-    if outcomes == ["ok"]:
+    sent = ", ".join(f"{r.chunks_sent} of {chunks_of(r.prompt or '')}" for r in records)
+    said = f"stream_text's 3 calls in a row came on {conns} connections (chunks sent: {sent}; {', '.join(outcomes)})"
+    if all(ev.value(i) == SCRIPT[i].expected for i in steps):
         g.check(
             name,
             False,
-            f"stream_text's 3 calls in a row came on {conns} connections, though the mock sent every chunk of "
-            "each: your code stopped reading before the end of the stream, so the connection could not be reused",
-            'read until the stream ends (the SDK stops at "data: [DONE]" and reads the end of the body, which is '
-            'what lets it keep the connection): do not break at finish_reason == "stop", the chunk before [DONE]',
+            f"{said}: it returned each whole answer but stopped reading before the stream's end, so the "
+            "connection could not be reused",
+            'read until the stream ends: after the chunk with finish_reason "stop" comes "data: [DONE]", and only '
+            "then does the SDK read the end of the body, which is what lets it keep the connection. Do not break "
+            'at finish_reason == "stop"; let `async for` end by itself',
         )
         return
     g.check(
         name,
         False,
-        f"stream_text's 3 calls came on {conns} connection(s) and ended as {', '.join(outcomes)}: "
-        "stream_text hung up before the answer was over",
+        f"{said}: stream_text hung up before the answer was over",
         "read the stream to its end with `async for chunk in stream:`, no break: stream_text returns the whole answer",
     )
+
+
+def chunks_of(question: str) -> int:
+    """How many chunks the mock streams for a question: the role, a word each, finish_reason, [DONE]."""
+    return len(answer_for(question).split()) + 3
 
 
 def _check_nothing_left_open(g: Grading, ev: Evidence) -> bool:
@@ -338,6 +346,15 @@ def _check_nothing_left_open(g: Grading, ev: Evidence) -> bool:
         g.check(name, True, seen)
         return False
     described = [_describe_checkpoint(before, s) for before, s in (leaks or points[:1])]
+    unawaited = NEVER_AWAITED.search(ev.outcome.output)
+    hint = HINT_CLOSE
+    if unawaited:
+        described.append(f"and Python warned: coroutine {unawaited.group(1)!r} was never awaited")
+        hint = (
+            f"{unawaited.group(1)}() is a coroutine: without `await` it never runs, so nothing was closed. Write "
+            "`await stream.close()`, or let `async with await client.chat.completions.create(..., stream=True) as "
+            "stream:` close it"
+        )
     if ran_out is not None:
         fn, error = ran_out
         count = sum(1 for i in ev.steps("first_words") if ev.returned(i))
@@ -347,12 +364,12 @@ def _check_nothing_left_open(g: Grading, ev: Evidence) -> bool:
         )
         if described:
             evidence += "; " + "; ".join(described)
-        g.check(name, False, evidence, HINT_CLOSE)
+        g.check(name, False, evidence, hint)
         return True
     streaming = any(held(s) for _, s in leaks)
     evidence = "; ".join(described)
     if streaming:
-        g.check(name, False, evidence + ": streams your code no longer reads, still holding connections", HINT_CLOSE)
+        g.check(name, False, evidence + ": streams your code no longer reads, still holding connections", hint)
     else:
         g.check(
             name,
@@ -386,7 +403,7 @@ def _check_hangs_up(g: Grading, ev: Evidence) -> None:
     if not records:
         return
     hung_up = [r for r in records if r.outcome == HANGUP]
-    total = len(answer_for(WORDS_QS[0]).split()) + 3  # the role chunk, a chunk a word, finish_reason, [DONE]
+    total = chunks_of(WORDS_QS[0])
     sent = ", ".join(str(r.chunks_sent) for r in records)
     if len(hung_up) == len(records):
         g.check(

@@ -263,6 +263,9 @@ EXERCISES: tuple[Exercise, ...] = (
         "the stream at once so its connection goes back to the small pool.",
         time_limit=20,
         ladder={
+            "it returns the answers' text": (
+                'A stream\'s text comes in pieces, one delta per chunk: lesson 05, "Your first stream".',
+            ),
             "every call streams": (
                 'Which argument of create(...) makes the answer come in chunks? Lesson 05, "Your first stream".',
             ),
