@@ -30,14 +30,14 @@ async def stream_text(client: AsyncOpenAI, question: str) -> str:
     """Stream the answer to `question` through `client` and return its whole text."""
     # TODO: one chat completion through `client` (model=MODEL, `question` as the user message) with
     # stream=True; read every chunk and join the text of chunk.choices[0].delta.content (it is None or
-    # empty in some chunks). Read the stream to its end: no break.
+    # empty in some chunks). Read the stream to its end.
     raise NotImplementedError("stream_text: see the TODOs")
 
 
 async def first_words(client: AsyncOpenAI, question: str, n: int) -> str:
     """Stream the answer to `question`; return its first `n` words joined by single spaces, and close the
     stream as soon as they are in, so the connection is released at once."""
-    # TODO: the same streamed call, inside `async with await client.chat.completions.create(...) as stream:`
-    # (leaving that block closes the stream and releases its connection). Collect the text as it comes;
-    # as soon as you have n words, leave the loop. Return the first n words joined by single spaces.
+    # TODO: the same streamed call. Collect the text as it comes; as soon as you have n words, stop reading
+    # and close the stream (lesson 05, "Closing a stream", shows two ways that also hold when your code
+    # returns or raises mid-loop). Return the first n words joined by single spaces.
     raise NotImplementedError("first_words: see the TODOs")

@@ -40,7 +40,7 @@ async def stream_text(client: AsyncOpenAI, question: str) -> str:
     # STUB
     # # TODO: one chat completion through `client` (model=MODEL, `question` as the user message) with
     # # stream=True; read every chunk and join the text of chunk.choices[0].delta.content (it is None or
-    # # empty in some chunks). Read the stream to its end: no break.
+    # # empty in some chunks). Read the stream to its end.
     # raise NotImplementedError("stream_text: see the TODOs")
     # END
 
@@ -62,8 +62,8 @@ async def first_words(client: AsyncOpenAI, question: str, n: int) -> str:
                     break
     return " ".join(words[:n])
     # STUB
-    # # TODO: the same streamed call, inside `async with await client.chat.completions.create(...) as stream:`
-    # # (leaving that block closes the stream and releases its connection). Collect the text as it comes;
-    # # as soon as you have n words, leave the loop. Return the first n words joined by single spaces.
+    # # TODO: the same streamed call. Collect the text as it comes; as soon as you have n words, stop reading
+    # # and close the stream (lesson 05, "Closing a stream", shows two ways that also hold when your code
+    # # returns or raises mid-loop). Return the first n words joined by single spaces.
     # raise NotImplementedError("first_words: see the TODOs")
     # END

@@ -75,3 +75,7 @@ def test_the_script_and_the_words_it_expects() -> None:
     assert fns.index("checkpoint") == fns.index("first_words") + 2
     assert expected_words("one two three four") == "You said: one"
     assert chunks_of(WORDS_QS[0]) > 20
+
+
+def test_every_step_of_the_ladder_names_a_check_of_the_grader() -> None:
+    assert set(EX05.ladder) <= EVERY_CHECK
