@@ -97,7 +97,7 @@ class Step:
         return answer_for(self.question) if self.fn == "stream_text" else expected_words(self.question)
 
 
-# The script, after the probe that builds the client (call 0). None marks a checkpoint.
+# The script, after the probe that builds the client (call 0); a checkpoint reads the mock's stats.
 SCRIPT: list[Step] = [
     *(Step("stream_text", q) for q in STREAM_QS[:3]),
     *(Step("first_words", q) for q in WORDS_QS[:2]),
@@ -177,8 +177,9 @@ def grade(g: Grading) -> None:
     _check_answers(g, ev)
     check_model(g, ev.records, MODEL, "your calls")
     streamed = _check_streams(g, ev)
-    given = _check_given_client(g, ev)
-    if given and "stream_text" in streamed:
+    _check_given_client(g, ev)
+    # Whether the connection is kept is the pool's business: judged only on the given client's streams.
+    if "stream_text" in streamed and all(r.client_tag == TAG for r in ev.records_of("stream_text")):
         _check_stream_text_connection(g, ev)
     leaked = _check_nothing_left_open(g, ev)
     if not leaked and "first_words" in streamed:
