@@ -124,3 +124,89 @@ def test_calls_made_together_settle_each_on_its_own(tmp_path: Path) -> None:
 
     crashed = run_calls(path, [Call("leave", together=True), Call("boom", together=True)], timeout=20)
     assert list(crashed.raised) == [1] and crashed.stopped is not None and crashed.stopped.kind == "crash"
+
+
+HELD = """
+import gc
+import sys
+import weakref
+from pathlib import Path
+
+refs = []
+
+
+class Node:
+    pass
+
+
+def drop_a_cycle():
+    node = Node()
+    node.me = node  # only the cyclic collector frees it
+    refs.append(weakref.ref(node))
+
+
+def leave_a_cycle():
+    drop_a_cycle()
+    junk = [[i] for i in range(50_000)]  # enough allocations for the collector to run, if it may
+    return len(junk)
+
+
+def alive():
+    return [r() is not None for r in refs]
+
+
+def collect_then_alive():
+    gc.collect()  # an explicit collection still runs
+    return alive()
+
+
+def state():
+    return {"enabled": gc.isenabled(), "spec_on_disk": Path(sys.argv[-1]).exists()}
+"""
+
+
+def test_hold_gc_keeps_what_only_the_collector_frees_until_an_explicit_collect(tmp_path: Path) -> None:
+    path = learner_file(tmp_path, HELD)
+    calls = [Call("leave_a_cycle"), Call("alive"), Call("collect_then_alive"), Call("state")]
+    held = run_calls(path, calls, timeout=20, hold_gc=True)
+    assert held.ok, held.error
+    assert held.results[1:] == [[True], [False], {"enabled": False, "spec_on_disk": False}]
+    free = run_calls(path, calls, timeout=20)
+    assert free.ok, free.error
+    assert free.results[1] == [False]
+    assert free.results[3] == {"enabled": True, "spec_on_disk": False}
+
+
+def test_the_checkpoint_probe_sees_a_stream_left_open_by_the_learner(tmp_path: Path) -> None:
+    """The grader's client, built in the learner's process (`small_pool_client`), then a stream the learner's code
+    opens and keeps: `mock_snapshot` reads the mock's stats between calls, with the token only the grader has."""
+    from clientlab import MockServer
+
+    path = learner_file(
+        tmp_path,
+        """
+kept = []
+
+async def open_stream(client):
+    stream = await client.chat.completions.create(
+        model="gpt-4o-mini", messages=[{"role": "user", "content": "one two three four five six"}], stream=True
+    )
+    await stream.__anext__()
+    kept.append(stream)
+    return "opened"
+""",
+    )
+    probe = "clientlab.graders.probes:"
+    with MockServer(chunk_interval_ms=200, client_controls=False) as mock:
+        calls = [
+            Call(probe + "small_pool_client", [2, 1.0, 0, "tagged"]),
+            Call("open_stream", [Ref(0)]),
+            Call(probe + "mock_snapshot", [mock.url, mock.control_token]),
+            Call(probe + "mock_snapshot", [mock.url, "not the token"]),
+        ]
+        outcome = run_calls(path, calls, env=mock.env(), timeout=20, hold_gc=True)
+    snapshot = outcome.results[2]
+    assert snapshot["in_flight"] == 1 and snapshot["connections_open"] == 1
+    (record,) = snapshot["records"]
+    assert record["end"] is None and record["client_tag"] == "tagged" and record["stream"] is True
+    assert outcome.raised[3].message.startswith("HTTPError: HTTP Error 403")

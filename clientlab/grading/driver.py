@@ -5,11 +5,19 @@ Run as `python -m clientlab.grading.driver SPEC.json`. Each call appends `{"call
 here for `$ref` and reported by type name). A failure stops the script after its group: the calls made
 together with it still settle and are written, so one call that hangs or raises does not hide the others.
 `{"imported": true}` marks the end of the import, so a hang at import time is told apart from a hang in a call.
+
+The spec file is removed once read: a probe's arguments (the mock's control token, for one) stay out of the
+learner's reach on disk. With `hold_gc`, the cyclic garbage collector does not run on its own while the calls
+run (an explicit `gc.collect()` still does): what only the collector would free, such as a stream the
+learner's code dropped without closing (it holds itself in a reference cycle), stays as the code left it,
+whatever the collector's timing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import inspect
 import json
 import sys
@@ -25,6 +33,8 @@ from .learner import describe_exception
 
 def main(spec_path: str) -> int:
     spec = json.loads(Path(spec_path).read_text())
+    with contextlib.suppress(OSError):
+        Path(spec_path).unlink()
     learner_file = Path(spec["file"])
     results = Path(spec["results"])
 
@@ -41,6 +51,8 @@ def main(spec_path: str) -> int:
         write({"error": describe_exception(exc, learner_file, "import")})
         return 1
     write({"imported": True})
+    if spec.get("hold_gc"):
+        gc.disable()
 
     objects: list[Any] = []
     with asyncio.Runner() as runner:

@@ -54,9 +54,13 @@ class Grading:
         behaviour.setdefault("client_controls", False)
         return self._stack.enter_context(MockServer(**behaviour))
 
-    def run_calls(self, calls: list[Call], mock: MockServer, *, time_limit: float | None = None) -> Outcome:
-        """Run the learner's file in the sandbox, making `calls`, pointed at `mock` by its environment."""
-        return run_calls(self.path, calls, env=mock.env(), timeout=time_limit or self.exercise.time_limit)
+    def run_calls(
+        self, calls: list[Call], mock: MockServer, *, time_limit: float | None = None, hold_gc: bool = False
+    ) -> Outcome:
+        """Run the learner's file in the sandbox, making `calls`, pointed at `mock` by its environment
+        (`hold_gc`: no automatic garbage collection while the calls run, see `learner.run_calls`)."""
+        limit = time_limit or self.exercise.time_limit
+        return run_calls(self.path, calls, env=mock.env(), timeout=limit, hold_gc=hold_gc)
 
     def ran(self, outcome: Outcome, hints: dict[str, str] | None = None) -> bool:
         """The first check of a calls-based grader: did the learner's code run to the end?"""

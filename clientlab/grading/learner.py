@@ -90,8 +90,18 @@ class Outcome:
         return self.stopped is not None and self.stopped.kind in ("timeout", "import-timeout")
 
 
-def run_calls(path: Path, calls: list[Call], *, env: dict[str, str] | None = None, timeout: float = 30.0) -> Outcome:
+def run_calls(
+    path: Path,
+    calls: list[Call],
+    *,
+    env: dict[str, str] | None = None,
+    timeout: float = 30.0,
+    hold_gc: bool = False,
+) -> Outcome:
     """Import `path` in a sandboxed process and make `calls` there; never raises for the learner's mistakes.
+
+    `hold_gc`: the cyclic garbage collector does not run on its own during the calls, so what the learner's
+    code leaves for it (a stream dropped without closing) is still there for a later call or probe to see.
 
     The learner's file is copied into a scratch directory, which is also the working directory, so what
     the code writes or deletes around itself is not the course's files.
@@ -106,6 +116,7 @@ def run_calls(path: Path, calls: list[Call], *, env: dict[str, str] | None = Non
             "origin": str(path.parent),
             "calls": [c.to_json() for c in calls],
             "results": str(results_file),
+            "hold_gc": hold_gc,
         }
         spec_file = box.private / "spec.json"
         spec_file.write_text(json.dumps(spec))

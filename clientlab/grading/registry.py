@@ -253,6 +253,39 @@ EXERCISES: tuple[Exercise, ...] = (
             ),
         },
     ),
+    Exercise(
+        id="ex05",
+        title="Stream it, or hang up cleanly",
+        lesson="05_streaming.ipynb",
+        filename="ex05_streaming.py",
+        grader="clientlab.graders.ex05:grade",
+        task="Stream whole answers through the client you are given, and take the first words of one, closing "
+        "the stream at once so its connection goes back to the small pool.",
+        time_limit=20,
+        ladder={
+            "it returns the answers' text": (
+                'A stream\'s text comes in pieces, one delta per chunk: lesson 05, "Your first stream".',
+            ),
+            "every call streams": (
+                'Which argument of create(...) makes the answer come in chunks? Lesson 05, "Your first stream".',
+            ),
+            "it uses the client it is given": (
+                'Your functions receive a client: whose pool do your requests go through? Lesson 05, "Async streams".',
+            ),
+            "stream_text reads to the end and keeps the connection": (
+                "When does a stream give its connection back to the pool for the next call? Lesson 05, "
+                '"Reading to the end".',
+                'Which chunk comes after the one with finish_reason "stop"? Lesson 05, "Reading to the end".',
+            ),
+            "nothing is left open between calls": (
+                'Leaving the loop is not closing the stream: lesson 05, "An abandoned stream".',
+                'Dropping the stream does not free it either: lesson 05, "Closing a stream".',
+            ),
+            "first_words hangs up once it has its words": (
+                'How many chunks did the server send before first_words returned? Lesson 05, "Closing a stream".',
+            ),
+        },
+    ),
 )
 
 
