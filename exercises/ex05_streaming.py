@@ -38,6 +38,6 @@ async def first_words(client: AsyncOpenAI, question: str, n: int) -> str:
     """Stream the answer to `question`; return its first `n` words joined by single spaces, and close the
     stream as soon as they are in, so the connection is released at once."""
     # TODO: the same streamed call. Collect the text as it comes; as soon as you have n words, stop reading
-    # and close the stream (lesson 05, "Closing a stream", shows two ways that also hold when your code
+    # and close the stream (lesson 05, section 3, shows two ways that also hold when your code
     # returns or raises mid-loop). Return the first n words joined by single spaces.
     raise NotImplementedError("first_words: see the TODOs")

@@ -264,25 +264,24 @@ EXERCISES: tuple[Exercise, ...] = (
         time_limit=20,
         ladder={
             "it returns the answers' text": (
-                'A stream\'s text comes in pieces, one delta per chunk: lesson 05, "Your first stream".',
+                "A stream's text comes in pieces, one delta per chunk: lesson 05, section 1.",
             ),
             "every call streams": (
-                'Which argument of create(...) makes the answer come in chunks? Lesson 05, "Your first stream".',
+                "Which argument of create(...) makes the answer come in chunks? Lesson 05, section 1.",
             ),
             "it uses the client it is given": (
-                'Your functions receive a client: whose pool do your requests go through? Lesson 05, "Async streams".',
+                "Your functions receive a client: whose pool do your requests use? See lesson 05's exercise.",
             ),
             "stream_text reads to the end and keeps the connection": (
-                "When does a stream give its connection back to the pool for the next call? Lesson 05, "
-                '"Reading to the end".',
-                'Which chunk comes after the one with finish_reason "stop"? Lesson 05, "Reading to the end".',
+                "When does a stream give its connection back to the pool for the next call? Lesson 05, section 4.",
+                'Which chunk comes after the one with finish_reason "stop"? Lesson 05, section 5.',
             ),
             "nothing is left open between calls": (
-                'Leaving the loop is not closing the stream: lesson 05, "An abandoned stream".',
-                'Dropping the stream does not free it either: lesson 05, "Closing a stream".',
+                "Leaving the loop is not closing the stream: lesson 05, section 1.",
+                "Dropping the stream does not free it either: lesson 05, sections 2 and 3.",
             ),
             "first_words hangs up once it has its words": (
-                'How many chunks did the server send before first_words returned? Lesson 05, "Closing a stream".',
+                "How many chunks did the server send before first_words returned? Lesson 05, section 3.",
             ),
         },
     ),

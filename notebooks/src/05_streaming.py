@@ -656,4 +656,10 @@ mock.stop()
 # * at each checkpoint, **nothing is in flight and at most one connection is open** (the one a completed
 #   stream keeps for the next call): no stream left behind holds a connection of the 2 (sections 1 and 2).
 #
-# <!-- grading cell: added when ex05 lands -->
+# Run the cell below to grade your file (or `python -m clientlab grade 05` in a terminal). Until you write
+# your answer it shows what the unsolved exercise gets.
+
+# %%
+from clientlab.grading import grade, hint
+
+grade("ex05")
