@@ -2,4 +2,4 @@
 
 from proofs import proof_tests
 
-results, test_proof = proof_tests("ex00")
+results, test_proof = proof_tests("ex00", threads=6)

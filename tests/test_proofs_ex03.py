@@ -2,4 +2,4 @@
 
 from proofs import proof_tests
 
-results, test_proof = proof_tests("ex03", threads=4)
+results, test_proof = proof_tests("ex03", threads=8)

@@ -14,7 +14,7 @@ from clientlab.grading.proofs import Case, Result, cases
 
 EX04 = get_exercise("ex04")
 CASES = cases([EX04])
-results = results_fixture("ex04", threads=3)
+results = results_fixture("ex04", threads=6)
 
 BUDGET = "ask_fast fits the 2 s budget"
 DEFAULTS = "ask keeps the SDK's defaults (600 s, 2 retries)"
