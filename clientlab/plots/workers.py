@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 
 def connections_per_worker(
@@ -14,7 +15,7 @@ def connections_per_worker(
     """One bar per run, stacked from its workers' connection counts (as the mock counted them), beside a
     dashed line at the global budget: the bar's height is what the upstream sees."""
     fig, ax = plt.subplots(figsize=(7, 3.6))
-    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    colours = ["#4c72b0", "#dd8452", "#55a868", "#8172b3"]
     for x, workers in enumerate(runs.values()):
         bottom = 0
         for index, (name, count) in enumerate(workers.items()):
@@ -25,6 +26,7 @@ def connections_per_worker(
         ax.annotate(f"total {bottom}", (x, bottom), xytext=(0, 4), textcoords="offset points", ha="center")
     ax.axhline(budget, color="#c44e52", ls="--", lw=1.2, label=f"global budget B = {budget}")
     ax.set_xticks(range(len(runs)), list(runs))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("TCP connections opened")
     ax.set_title(title)
     tallest = max(sum(w.values()) for w in runs.values())

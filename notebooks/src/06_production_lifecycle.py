@@ -81,7 +81,7 @@ async def ask(question: str) -> str:
     return completion.choices[0].message.content or ""
 
 
-def script() -> list[str]:
+def script() -> list[str | Exception]:
     results = []
     for question in ("first run", "second run"):
         try:
@@ -96,12 +96,13 @@ first, second = in_a_thread_of_its_own(script).value
 records = mock.settled_stats().records
 print("first asyncio.run(): ", first)
 print("second asyncio.run():", describe(second))
-print("  an openai.APIError?", isinstance(second, openai.APIError))
+print("  an openai.APIError?", isinstance(second, openai.APIError), "| the client's max_retries:", client.max_retries)
 print(f"the mock: {len(records)} requests on {len({r.conn for r in records})} connection")
 for r in records:
     print(f"  {r.prompt!r}: retry count {r.retry_count}, outcome {r.outcome} (status {r.status})")
 assert first == answer_for("first run") and isinstance(second, RuntimeError)
 assert not isinstance(second, openai.APIError) and [r.outcome for r in records] == ["ok", "ok"]
+assert [r.retry_count for r in records] == [0, 0] and len({r.conn for r in records}) == 1
 
 # %% [markdown]
 # The second run fails with a **bare `RuntimeError: Event loop is closed`**. Three things make it worse than
@@ -210,14 +211,18 @@ assert all(s.result.startswith("HTTP 200") for s in sessions) and [s.open_after 
 mock.reset()
 closing = AsyncOpenAI()
 await closing.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
-print("before close(), connections open:", open_connections(mock))
+before = open_connections(mock)
+print("before close(), connections open:", before)
 await closing.close()
-print("after close(), connections open: ", open_connections(mock))
+after = open_connections(mock)
+print("after close(), connections open: ", after)
 try:
     await closing.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "again"}])
 except RuntimeError as error:
+    closed_error = error
     print("a call on the closed client:", describe(error))
 print("requests the mock saw:", mock.stats().requests_total)
+assert (before, after, mock.stats().requests_total) == (1, 0, 1) and isinstance(closed_error, RuntimeError)
 
 # %% [markdown]
 # Again a plain `RuntimeError`, raised before anything is sent.
@@ -238,13 +243,15 @@ try:
         await dropped.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
         still_there = weakref.ref(dropped)
         del dropped
-    print("the last client, after del: alive =", still_there() is not None)
-    print("connections left open:", open_connections(mock))
+    alive, held = still_there() is not None, open_connections(mock)
+    print("the last client, after del: alive =", alive)
+    print("connections left open:", held)
     gc.collect()
     await asyncio.sleep(0.1)  # let this loop run what the collector scheduled
     print("after gc.collect(): alive =", still_there() is not None, "| connections left open:", open_connections(mock))
 finally:
     gc.enable()
+assert (alive, held) == (True, 3) and still_there() is None and open_connections(mock) == 0
 
 # %% [markdown]
 # Three clients, three connections held open until the collector ran. Then the SDK's own cleanup closed them.
@@ -270,14 +277,15 @@ async def use_and_forget() -> None:
 
 
 in_a_thread_of_its_own(lambda: asyncio.run(use_and_forget()))
-print("asyncio.run() returned; connections left open:", open_connections(mock))
+held = open_connections(mock)
+print("asyncio.run() returned; connections left open:", held)
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always", ResourceWarning)
     in_a_thread_of_its_own(lambda: (leftover.clear(), gc.collect()))  # dropped and collected outside any loop
 print("after gc.collect() outside any loop: connections left open:", open_connections(mock))
 for text in sorted({f"{w.category.__name__}: {str(w.message).split(' fd=')[0]}" for w in caught}):
     print(f"  {text} ...")
-assert any("unclosed" in str(w.message) for w in caught)
+assert held == 1 and open_connections(mock) == 0 and any("unclosed" in str(w.message) for w in caught)
 
 # %% [markdown]
 # The connection was closed, but by the socket's finalizer, after a warning about an unclosed socket and
@@ -293,9 +301,12 @@ assert any("unclosed" in str(w.message) for w in caught)
 # %%
 from fastapi.testclient import TestClient
 
-print("uvicorn's default loop factory comes from:", uvicorn.Config(app=None).get_loop_factory().__module__)
+default_loop = uvicorn.Config(app=None).get_loop_factory().__module__
+print("uvicorn's default loop factory comes from:", default_loop)
 with TestClient(lifecycle_app.app) as http:
-    print("TestClient's loop:", type(http.portal.call(asyncio.get_running_loop)).__name__)
+    test_loop = type(http.portal.call(asyncio.get_running_loop))
+print("TestClient's loop:", test_loop.__module__, test_loop.__name__)
+assert default_loop == "uvloop" and test_loop.__module__.startswith("asyncio")
 
 # %% [markdown]
 # Both apps of this lesson, each served by uvicorn in a thread of this process, on asyncio's loop and on
@@ -434,6 +445,7 @@ print("multiprocessing's default here:", multiprocessing.get_start_method())
 
 # %%
 scenarios = [("before", "child"), ("before", "parent"), ("after", "child")]
+mock.reset()
 reports = fork_scenarios(mock, scenarios)
 rows = []
 for report in reports:
@@ -444,11 +456,12 @@ for report in reports:
         [f"{report['when']} the fork", report["giver"], report["got"][report["giver"]], asker, f"the {whose}'s"]
     )
 print(table(["client created", "who gave up", "its call", "then asked", "the answer it got was"], rows))
-records = mock.stats().records
+records, used = mock.stats().records, []
 for when, giver in scenarios:
     mine = [r for r in records if r.prompt.startswith(f"{when}/{giver}:")]
-    print(f"{when}/{giver}: the mock saw {len(mine)} requests on {len({r.conn for r in mine})} connection(s)")
-assert [row[-1] for row in rows] == ["the child's", "the parent's", "the parent's"]
+    used.append(len({r.conn for r in mine}))
+    print(f"{when}/{giver}: the mock saw {len(mine)} requests on {used[-1]} connection(s)")
+assert [row[-1] for row in rows] == ["the child's", "the parent's", "the parent's"] and used == [1, 1, 2]
 
 # %% [markdown]
 # With the client created before the fork, **the second process received the answer to the first one's
@@ -460,9 +473,8 @@ assert [row[-1] for row in rows] == ["the child's", "the parent's", "the parent'
 # With the client created **after** the fork, each process has its own connection and its own answers.
 #
 # The rule: create the client in the process that uses it, after any fork. The lifespan does this for you:
-# it runs in each worker when the worker starts serving. If you must create something before a fork (a
-# preloaded app), don't make any call with it before forking, and better, don't create the client there at
-# all.
+# it runs in each worker when the worker starts serving. In an app that is preloaded and then forked, keep
+# the client out of the module's top level.
 
 # %%
 mock.stop()
@@ -534,16 +546,20 @@ mock.stop()
 #   no client at module level;
 # * each worker's pool gets its share of a global budget: `max_connections` and `max_keepalive_connections`
 #   both `max(1, CLIENTLAB_BUDGET // WEB_CONCURRENCY)`, read from those two environment variables, set through
-#   lesson 03's `openai.DefaultAsyncHttpxClient(limits=httpx2.Limits(...))` (or its newer name
-#   `DefaultAsyncHttpx2Client`), so the SDK's other defaults are kept;
+#   lesson 03's `openai.DefaultAsyncHttpx2Client(limits=httpx2.Limits(...))` (or its older name,
+#   `DefaultAsyncHttpxClient`), so the SDK's other defaults are kept;
 # * `AsyncOpenAI()` reads `OPENAI_BASE_URL` and `OPENAI_API_KEY` from the environment.
 #
 # The grader checks, from what the mock records:
 #
 # * **two `TestClient` sessions** in one process: both answer, and neither leaves a connection open (section 2);
-# * the app **served as 2 worker processes**, each sent its own load: per worker, no more connections and no
-#   more requests in flight than its share of the budget, and the share really used (section 4);
+# * the app **served as 2 worker processes**, each sent its own load: per worker, the connections it opened
+#   and its peak of requests in flight, which must reach its share of the budget and never exceed it
+#   (section 4);
 # * a **graceful stop**: after the lifespan's shutdown, no connection left open (section 3), counted on
 #   asyncio's loop, where a forgotten client shows.
+#
+# Run the cell below to grade your file (or `python -m clientlab grade 06` in a terminal). Until you write
+# your answer it shows what the unsolved exercise gets.
 #
 # <!-- grading cell: added when ex06 lands -->
