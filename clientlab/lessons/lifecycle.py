@@ -13,12 +13,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..mock import MockServer, Record
 from ..mock.server import bind_socket
 from ..mock.stats import peak_in_flight
+from ..procs import Sandbox
 from .timeouts import Outcome, run
 
 STARTED = "Application startup complete."
@@ -120,22 +121,16 @@ def served_in_a_thread(app: Any, loop: str) -> Iterator[str]:
 # -- uvicorn --workers N, a real command --------------------------------------------------------------
 @dataclass
 class Workers:
-    """A running `uvicorn ... --workers N`: its URL, and the lines it logged."""
+    """A running `uvicorn ... --workers N`: its URL, and what it logged."""
 
     url: str
     expected: int
-    proc: subprocess.Popen[str]
-    lines: list[str] = field(default_factory=list)
+    box: Sandbox
+    log: str = ""
 
     def count(self, text: str) -> int:
-        return sum(text in line for line in self.lines)
-
-    def wait_for(self, text: str, times: int, timeout: float) -> bool:
-        """Whether `text` was logged `times` times within `timeout` seconds."""
-        deadline = time.monotonic() + timeout
-        while self.count(text) < times and time.monotonic() < deadline and self.proc.poll() is None:
-            time.sleep(0.05)
-        return self.count(text) >= times
+        """How many times `text` was logged (so far, or until the server stopped)."""
+        return (self.log or self.box.output).count(text)
 
 
 @contextlib.contextmanager
@@ -144,47 +139,31 @@ def uvicorn_workers(
 ) -> Iterator[Workers]:
     """Run `python -m uvicorn TARGET [--workers N]` on a socket of ours (a free 127.0.0.1 port), with `env`
     added to this process's environment. Yields once every worker has run its lifespan startup. On exit:
-    SIGTERM, so uvicorn stops its workers gracefully (each runs the lifespan's shutdown); whatever is still
-    running after 15 s is killed. `workers=None` leaves the count to uvicorn (its default is $WEB_CONCURRENCY)."""
+    SIGTERM, so uvicorn stops its workers gracefully (each runs the lifespan's shutdown). It runs under the
+    course's supervisor (`clientlab.procs.Sandbox`): whatever is still running 15 s later is killed, and if
+    this process dies first, the server and its workers go with it. `workers=None` leaves the count to
+    uvicorn (its default is $WEB_CONCURRENCY)."""
     expected = workers or int(env.get("WEB_CONCURRENCY", "1"))
     sock = bind_socket()
     sock.listen(2048)
+    os.set_inheritable(sock.fileno(), True)
     cmd = [sys.executable, "-m", "uvicorn", target, "--fd", str(sock.fileno()), "--log-level", "info"]
     cmd += ["--no-access-log", *(["--workers", str(workers)] if workers else [])]
-    os.set_inheritable(sock.fileno(), True)
-    proc = subprocess.Popen(
-        cmd,
-        env={**os.environ, **env},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        pass_fds=(sock.fileno(),),
-        start_new_session=True,  # its own process group: the workers can be ended with it
-        text=True,
-    )
-    served = Workers(f"http://127.0.0.1:{sock.getsockname()[1]}", expected, proc)
-    assert proc.stderr is not None
-
-    def read_log() -> None:
-        for line in proc.stderr or ():
-            served.lines.append(line)
-
-    reader = threading.Thread(target=read_log, name="uvicorn-log", daemon=True)
-    reader.start()
-    try:
-        if not served.wait_for(STARTED, expected, startup_timeout):
-            raise RuntimeError("uvicorn's workers did not start:\n" + "".join(served.lines[-20:]))
-        yield served
-    finally:
-        sock.close()
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(15)
-        with contextlib.suppress(ProcessLookupError):  # anything of its group still running (a stuck worker)
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(5)
-        reader.join(5)
+    with Sandbox(cmd, env=env, pass_fds=(sock.fileno(),), stop_grace=15.0) as box:
+        served = Workers(f"http://127.0.0.1:{sock.getsockname()[1]}", expected, box)
+        try:
+            box.start()
+            deadline = time.monotonic() + startup_timeout
+            while served.count(STARTED) < expected:
+                if not box.running or time.monotonic() > deadline:
+                    raise RuntimeError("uvicorn's workers did not start:\n" + box.output[-2000:])
+                time.sleep(0.05)
+            yield served
+        finally:
+            sock.close()
+            if box.report is None and box.pid is not None:
+                box.stop()
+            served.log = box.output
 
 
 def staggered_load(url: str, n: int, gap: float = 0.01, timeout: float = 30.0) -> int:
