@@ -7,8 +7,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
-import subprocess
 import sys
 import threading
 import time
@@ -218,27 +216,23 @@ def worker_names(figures: dict[str, WorkerFigures]) -> dict[str, WorkerFigures]:
 
 
 # -- the fork demo ------------------------------------------------------------------------------------
-def fork_scenarios(mock: MockServer, scenarios: Sequence[tuple[str, str]], timeout: float = 40.0) -> list[dict]:
+def fork_scenarios(mock: MockServer, scenarios: Sequence[tuple[str, str]], time_limit: float = 40.0) -> list[dict]:
     """Run `clientlab.lessons.fork_demo` once per (when, giver), at the same time, each in a process of its
-    own (in its own session, killed with its children if it runs past `timeout`); their reports, in order."""
-    procs = []
-    for when, giver in scenarios:
-        cmd = [sys.executable, "-m", "clientlab.lessons.fork_demo", mock.base_url, when, giver, f"{when}/{giver}"]
-        procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True))
-    reports = []
-    deadline = time.monotonic() + timeout
+    own under the course's supervisor (ended with everything it forked at `time_limit`, or if this process
+    dies); their reports, in order."""
+    boxes = []
     try:
-        for proc in procs:
-            try:
-                out, err = proc.communicate(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                raise RuntimeError("the fork demo did not finish in time (killed)") from None
-            if proc.returncode != 0:
-                raise RuntimeError(f"the fork demo failed: {err.decode(errors='replace')[-1500:]}")
-            reports.append(json.loads(out))
+        for when, giver in scenarios:
+            cmd = [sys.executable, "-m", "clientlab.lessons.fork_demo", mock.base_url, when, giver, f"{when}/{giver}"]
+            boxes.append(Sandbox(cmd, time_limit=time_limit).start())
+        reports = []
+        for box in boxes:
+            report = box.wait()
+            lines = [line for line in box.output.splitlines() if line.startswith("{")]
+            if report.timed_out or report.returncode != 0 or not lines:
+                raise RuntimeError(f"the fork demo failed ({report}):\n{box.output[-1500:]}")
+            reports.append(json.loads(lines[-1]))
+        return reports
     finally:
-        for proc in procs:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
-    return reports
+        for box in boxes:
+            box.close()

@@ -441,7 +441,7 @@ print("multiprocessing's default here:", multiprocessing.get_start_method())
 # asks a question that the mock answers late (1.2 s), and gives up after 0.3 s (`timeout=0.3`): its answer is
 # still on its way. Then the other process asks its own question, on what its pool believes is its own idle
 # connection. Each scenario runs in a child process of its own (forking this notebook's kernel is not safe),
-# and a process that hangs is killed.
+# and a process that hangs is killed (the course's supervisor ends it, and anything it forked).
 
 # %%
 scenarios = [("before", "child"), ("before", "parent"), ("after", "child")]
