@@ -74,7 +74,7 @@ class Session:
     open_after: int
 
 
-def test_sessions(app: Any, mock: MockServer, count: int = 2) -> list[Session]:
+def testclient_sessions(app: Any, mock: MockServer, count: int = 2) -> list[Session]:
     """`count` TestClient sessions one after another, each sending one `GET /chat`, as a test suite does."""
     from fastapi.testclient import TestClient
 

@@ -46,7 +46,7 @@ from clientlab.lessons.lifecycle import (
     per_worker,
     served_in_a_thread,
     staggered_load,
-    test_sessions,
+    testclient_sessions,
     uvicorn_workers,
     worker_names,
 )
@@ -135,7 +135,7 @@ print(inspect.getsource(lifecycle_app.module_client_app))
 # %%
 trap_app = lifecycle_app.module_client_app()
 mock.reset()
-sessions = test_sessions(trap_app, mock)
+sessions = testclient_sessions(trap_app, mock)
 records = mock.stats().records
 for number, session in enumerate(sessions, 1):
     print(f"session {number}: {session.result} | connections left open: {session.open_after}")
@@ -190,7 +190,7 @@ print(inspect.getsource(lifecycle_app.chat))
 
 # %%
 mock.reset()
-sessions = test_sessions(lifecycle_app.app, mock)
+sessions = testclient_sessions(lifecycle_app.app, mock)
 for number, session in enumerate(sessions, 1):
     print(f"session {number}: {session.result} | connections left open: {session.open_after}")
 stats = mock.stats()
