@@ -279,7 +279,7 @@ EXERCISES: tuple[Exercise, ...] = (
                 "section 2.",
             ),
             "the lifespan closes the client": (
-                "What happens to the client when the app stops? Lesson 06, \"Closing what you own\".",
+                'What happens to the client when the app stops? Lesson 06, "Closing what you own".',
             ),
             "each worker keeps to its share of the budget": (
                 'Every worker process builds its own pool, so limits multiply: lesson 06, "One pool per worker".',
