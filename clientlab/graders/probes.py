@@ -86,17 +86,34 @@ def ask(session: Any, queries: list[str], together: bool = False) -> list[dict[s
         return list(pool.map(one, queries))
 
 
-def close_session(session: Any, marker: str, model: str = "gpt-4o-mini") -> str | None:
+def close_session(session: Any, marker: str, wait: float = 5.0, model: str = "gpt-4o-mini") -> dict[str, Any]:
     """Leave the `with TestClient(app)` block (the lifespan's shutdown runs), then send one request of the
     course's own, `marker`, which the mock records after the session's end: whatever the app's client still
-    had open then, it left open. Returns the exception the shutdown raised, if any."""
+    had open then, it left open. Returns what the shutdown raised, if anything, or that it had not finished
+    after `wait` seconds: the process then ends itself half a second later (its event loop's thread, stuck in
+    the shutdown, would keep it from exiting until the time limit)."""
+    import os
+    import threading
+
     from openai import OpenAI
 
-    failed = None
-    try:
-        session.__exit__(None, None, None)
-    except BaseException as exc:
-        failed = f"{type(exc).__name__}: {exc}"[:300]
+    raised: list[str] = []
+    done = threading.Event()
+
+    def leave() -> None:
+        try:
+            session.__exit__(None, None, None)
+        except BaseException as exc:
+            raised.append(f"{type(exc).__name__}: {exc}"[:300])
+        finally:
+            done.set()
+
+    threading.Thread(target=leave, name="leave-session", daemon=True).start()
+    if not done.wait(wait):
+        ending = threading.Timer(0.5, os._exit, (0,))
+        ending.daemon = True
+        ending.start()
+        return {"hung": wait, "raised": None}
     with OpenAI(max_retries=0) as client:
         client.chat.completions.create(model=model, messages=[{"role": "user", "content": marker}])
-    return failed
+    return {"hung": None, "raised": raised[0] if raised else None}
