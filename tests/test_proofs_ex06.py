@@ -30,7 +30,6 @@ FAILS: dict[str, set[str]] = {
     "ex06_client_per_request": {ONE, SHARE, ALIVE},
     "ex06_close_in_endpoint": {ANSWERS},
     "ex06_cpu_count_workers": {SHARE},
-    "ex06_custom_timeout": {DEFAULTS},
     "ex06_hardcoded_share": {SHARE},
     "ex06_keepalive_half": {ALIVE},
     "ex06_lifespan_never_closed": {CLOSES, STOP},
