@@ -9,7 +9,7 @@ Two scenarios against one mock server, which tells the requests apart by their p
   request (a client made at import time is bound to session 1's closed loop). After each session the course
   sends a marker request: every connection the session used must have closed before the mock saw it.
 - The app served by uvicorn as two workers (WEB_CONCURRENCY=2, CLIENTLAB_BUDGET=4: a share of 2), each
-  on its own port, so the grader, not the kernel, decides where the load goes: 8 requests at once to each
+  on its own port, so the grader, not the kernel, decides where the load goes: 6 requests at once to each
   (peak 2 per worker), then a graceful stop that holds the processes alive: each worker's connections must
   be closed by its lifespan's shutdown, not by the process's exit.
 
@@ -325,12 +325,7 @@ def _check_sessions_close(g: Grading, stats: Stats, records: list[Record], outco
 # -- scenario 2: two uvicorn workers, then a graceful stop -------------------------------------------------------
 def _launch_workers(g: Grading, mock: MockServer) -> list[AppServer]:
     """Start the two workers' processes (each its own uvicorn, as `uvicorn --workers 2` would spawn them)."""
-    env = {**mock.env(), **WORKERS}
-    servers = [AppServer(g.path, env=env, startup_timeout=g.exercise.time_limit, hold=True) for _ in range(2)]
-    for server in servers:
-        g._stack.callback(server.close)
-        server.launch()
-    return servers
+    return g.launch_apps(mock, 2, WORKERS, hold=True)
 
 
 def _run_workers(g: Grading, mock: MockServer, servers: list[AppServer]) -> list[Worker] | None:
