@@ -289,7 +289,7 @@ EXERCISES: tuple[Exercise, ...] = (
             "connections are kept alive between bursts": (
                 "Which connections does a pool keep when they go idle? Lesson 03, section 3.",
             ),
-            "two workers serve and stop cleanly": (
+            "a uvicorn worker serves and stops cleanly": (
                 'A graceful stop runs the lifespan\'s shutdown: lesson 06, "Closing what you own".',
             ),
         },
