@@ -96,8 +96,10 @@ def test_failures_are_reported_in_the_learners_terms(
     tmp_path: Path, text: str, kind: str, message: str, line: int | None
 ) -> None:
     path = write(tmp_path, "learner.py", text)
+    server = AppServer(path)
     with pytest.raises(AppServerError) as caught:
-        AppServer(path).start()
+        server.start()
+    server.close()  # removes the sandbox's folders
     error = caught.value.error
     assert (error.kind, error.line) == (kind, line), error
     assert message in error.message
@@ -114,6 +116,7 @@ def test_stop_kills_an_app_whose_event_loop_is_blocked(tmp_path: Path) -> None:
     assert not server.running
     with pytest.raises(ProcessLookupError):
         os.kill(server.pid or 0, 0)
+    server.close()
 
 
 HOLDS_A_SOCKET = """
