@@ -96,8 +96,10 @@ def test_failures_are_reported_in_the_learners_terms(
     tmp_path: Path, text: str, kind: str, message: str, line: int | None
 ) -> None:
     path = write(tmp_path, "learner.py", text)
+    server = AppServer(path)
     with pytest.raises(AppServerError) as caught:
-        AppServer(path).start()
+        server.start()
+    server.close()  # removes the sandbox's folders
     error = caught.value.error
     assert (error.kind, error.line) == (kind, line), error
     assert message in error.message
@@ -114,3 +116,93 @@ def test_stop_kills_an_app_whose_event_loop_is_blocked(tmp_path: Path) -> None:
     assert not server.running
     with pytest.raises(ProcessLookupError):
         os.kill(server.pid or 0, 0)
+    server.close()
+
+
+HOLDS_A_SOCKET = """
+import os
+import socket
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+left_open = []
+
+
+@asynccontextmanager
+async def lifespan(app):
+    left_open.append(socket.create_connection(("127.0.0.1", int(os.environ["PEER_PORT"]))))
+    yield
+    print("shutdown ran", flush=True)
+
+
+app = FastAPI(lifespan=lifespan)
+"""
+
+SHUTDOWN_FAILS = """
+import asyncio
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+
+@asynccontextmanager
+async def lifespan(app):
+    yield
+    {body}
+
+
+app = FastAPI(lifespan=lifespan)
+"""
+
+
+def test_a_graceful_stop_with_hold_runs_the_shutdown_and_keeps_the_process_and_its_sockets(tmp_path: Path) -> None:
+    """What the app left open is still open after its shutdown, until close(): a grader can count it."""
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(10)
+        port = listener.getsockname()[1]
+        path = write(tmp_path, "holds.py", HOLDS_A_SOCKET)
+        server = AppServer(path, env={"PEER_PORT": str(port)}, hold=True).start()
+        try:
+            peer, _ = listener.accept()
+            with peer:
+                done = server.shutdown(timeout=10)
+                assert (done.finished, done.error) == (True, None)
+                assert server.running and "shutdown ran" in server.output
+                os.kill(server.pid or 0, 0)  # alive
+                peer.settimeout(0.3)
+                with pytest.raises(TimeoutError):
+                    peer.recv(1)  # still connected: no end of file
+                server.close()
+                peer.settimeout(5)
+                assert peer.recv(1) == b""  # the process's exit closed it
+        finally:
+            server.close()
+    assert not server.running
+
+
+@pytest.mark.parametrize(
+    ("body", "finished", "message"),
+    [
+        ("raise RuntimeError('no close today')", True, "RuntimeError: no close today"),
+        ("await asyncio.Event().wait()", False, None),
+    ],
+    ids=["raises", "hangs"],
+)
+def test_a_shutdown_that_raises_or_hangs_is_reported(
+    tmp_path: Path, body: str, finished: bool, message: str | None
+) -> None:
+    path = write(tmp_path, "fails.py", SHUTDOWN_FAILS.format(body=body))
+    with AppServer(path, hold=True) as server:
+        started = time.monotonic()
+        done = server.shutdown(timeout=1.5)
+        assert time.monotonic() - started < 5
+        assert done.finished is finished
+        if message is None:
+            assert done.error is None
+        else:
+            assert done.error is not None and message in done.error.message, done.error
+            assert (done.error.kind, done.error.line) == ("shutdown", 11)
+    assert not server.running

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import sys
 from typing import Any
 
 
@@ -78,3 +79,77 @@ def mock_snapshot(url: str, token: str, settle: float = 0.1) -> dict[str, Any]:
     request = urllib.request.Request(url.rstrip("/") + "/_mock/stats", headers={"x-mock-control-token": token})
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
+
+
+def open_session(module_name: str, attribute: str = "app") -> Any:
+    """Enter `with TestClient(app)` on the learner's app (its lifespan's startup runs), as a test suite does;
+    the session is returned for `ask` and `close_session`. The cyclic GC is off from here, so a client the app
+    leaves open stays open until the process ends instead of whenever a collection happens to run."""
+    import gc
+
+    from fastapi.testclient import TestClient
+
+    gc.disable()
+    module = sys.modules[module_name]  # the driver imported the learner's file under its own name
+    app = getattr(module, attribute, None)
+    if app is None:
+        raise AttributeError(f"{module_name}.py has no `{attribute}`: name your FastAPI application `{attribute}`")
+    session = TestClient(app)
+    session.__enter__()
+    return session
+
+
+def ask(session: Any, queries: list[str], together: bool = False) -> list[dict[str, Any]]:
+    """`GET /chat?q=...` for each query (one after another, or all at once from threads); for each, the status
+    and the JSON's `answer`, or the exception the app raised (TestClient re-raises it in the caller)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(q: str) -> dict[str, Any]:
+        try:
+            response = session.get("/chat", params={"q": q})
+        except BaseException as exc:  # the app's own exception, as a test would see it
+            return {"error": f"{type(exc).__name__}: {exc}"[:300]}
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        answer = body.get("answer") if isinstance(body, dict) else None
+        return {"status": response.status_code, "answer": answer if isinstance(answer, str) else None}
+
+    if not together:
+        return [one(q) for q in queries]
+    with ThreadPoolExecutor(max_workers=len(queries)) as pool:
+        return list(pool.map(one, queries))
+
+
+def close_session(session: Any, marker: str, wait: float = 5.0, model: str = "gpt-4o-mini") -> dict[str, Any]:
+    """Leave the `with TestClient(app)` block (the lifespan's shutdown runs), then send one request of the
+    course's own, `marker`, which the mock records after the session's end: whatever the app's client still
+    had open then, it left open. Returns what the shutdown raised, if anything, or that it had not finished
+    after `wait` seconds: the process then ends itself half a second later (its event loop's thread, stuck in
+    the shutdown, would keep it from exiting until the time limit)."""
+    import os
+    import threading
+
+    from openai import OpenAI
+
+    raised: list[str] = []
+    done = threading.Event()
+
+    def leave() -> None:
+        try:
+            session.__exit__(None, None, None)
+        except BaseException as exc:
+            raised.append(f"{type(exc).__name__}: {exc}"[:300])
+        finally:
+            done.set()
+
+    threading.Thread(target=leave, name="leave-session", daemon=True).start()
+    if not done.wait(wait):
+        ending = threading.Timer(0.5, os._exit, (0,))
+        ending.daemon = True
+        ending.start()
+        return {"hung": wait, "raised": None}
+    with OpenAI(max_retries=0) as client:
+        client.chat.completions.create(model=model, messages=[{"role": "user", "content": marker}])
+    return {"hung": None, "raised": raised[0] if raised else None}

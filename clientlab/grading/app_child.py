@@ -1,11 +1,16 @@
 """The child side of `app_server.AppServer`: import an ASGI app and serve it on uvicorn.
 
-Run as `python -m clientlab.grading.app_child TARGET READY_FD [ORIGIN]` where TARGET is a file path (the app
-is its `app` attribute) or `module:attribute`, and ORIGIN the learner's own folder (importable after the
-file's). One JSON line goes to READY_FD: `{"ready": {"port": ..., "pid": ...}}` once the server accepts
+Run as `python -m clientlab.grading.app_child TARGET READY_FD [ORIGIN [hold]]` where TARGET is a file path
+(the app is its `app` attribute) or `module:attribute`, and ORIGIN the learner's own folder (importable after
+the file's). One JSON line goes to READY_FD: `{"ready": {"port": ..., "pid": ...}}` once the server accepts
 connections, or `{"error": {...}}` when the module fails to import, has no app, or its lifespan startup
 fails. It runs under the supervisor (`clientlab.procs`), which ends it (SIGTERM first when asked for a
 graceful stop: uvicorn then runs the lifespan's shutdown) and dies with its parent.
+
+With `hold`, SIGTERM stops the server (uvicorn runs the lifespan's shutdown) but not the process: a second
+line, `{"stopped": {"error": ...}}` (`error` None, or the shutdown's failure), goes to READY_FD once the
+shutdown has finished, and the process then waits, every socket as the app left it, so that the grader can
+count what the app's clients left open before anything else closes it. The supervisor ends it.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ import json
 import logging
 import os
 import re
+import signal
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +67,7 @@ def describe_text(traceback_text: str, learner_file: Path | None, kind: str) -> 
     }
 
 
-def main(argument: str, ready_fd: int, origin: str = "") -> int:
+def main(argument: str, ready_fd: int, origin: str = "", hold: bool = False) -> int:
     def report(item: dict[str, Any]) -> None:
         os.write(ready_fd, (json.dumps(item) + "\n").encode())
 
@@ -91,8 +98,19 @@ def main(argument: str, ready_fd: int, origin: str = "") -> int:
     captured = _Captured()
     logging.getLogger("uvicorn.error").addHandler(captured)  # after Config(), which resets uvicorn's logging
     info = {"port": sock.getsockname()[1], "pid": os.getpid()}
+    if hold:  # uvicorn re-raises the SIGTERM it caught once it has stopped: here, that only ends the wait below
+        signal.signal(signal.SIGTERM, lambda *_: None)
+
+    async def serve() -> None:
+        await run_until_stopped(server, sock, lambda: report({"ready": info}))
+        if hold:  # the loop is still open: nothing has closed what the app's shutdown left open
+            failed = describe_text(captured.text, learner_file, "shutdown") if captured.text else None
+            report({"stopped": {"error": failed}})
+            while True:
+                time.sleep(3600)  # the supervisor ends the process
+
     try:
-        asyncio.run(run_until_stopped(server, sock, lambda: report({"ready": info})))
+        asyncio.run(serve())
     except BaseException as exc:
         if captured.text:
             report({"error": describe_text(captured.text, learner_file, "startup")})
@@ -103,4 +121,5 @@ def main(argument: str, ready_fd: int, origin: str = "") -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1], int(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else ""))
+    args = sys.argv[1:]
+    raise SystemExit(main(args[0], int(args[1]), args[2] if len(args) > 2 else "", args[3:4] == ["hold"]))

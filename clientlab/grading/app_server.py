@@ -10,6 +10,10 @@ bounded, and it cannot outlive this process. The child (`clientlab.grading.app_c
 itself and reports readiness on a private pipe, so the learner's prints never get in the way. When the
 module fails to import, has no `app` or its lifespan startup fails, `start()` raises `AppServerError`
 whose `error` is a `LearnerError` (kind, message, line, source), like `run_calls` reports.
+
+With `hold=True`, `shutdown()` stops the app gracefully (SIGTERM: uvicorn runs the lifespan's shutdown) and
+returns once the shutdown has finished, the process still alive and its sockets as the app left them: what
+the app's clients left open is still open while the grader counts it. `close()` then ends the process.
 """
 
 from __future__ import annotations
@@ -17,8 +21,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..procs import Sandbox, SandboxReport, Target
 from ..procs.ready import read_first_line
@@ -34,6 +41,14 @@ class AppServerError(RuntimeError):
         self.output = output
 
 
+@dataclass(frozen=True)
+class Shutdown:
+    """How a graceful stop with hold went: finished (`error` None, or the shutdown's failure), or not in time."""
+
+    finished: bool
+    error: LearnerError | None = None
+
+
 class AppServer:
     """A learner's ASGI app served by uvicorn in a sandboxed child process (a context manager)."""
 
@@ -45,12 +60,14 @@ class AppServer:
         startup_timeout: float = 20.0,
         stop_grace: float = 0.0,
         cwd: str | Path | None = None,
+        hold: bool = False,
     ) -> None:
         self.target = Target.parse(target)
         self.cwd = Path(cwd) if cwd is not None else None  # where a `module:attribute` is imported from
         self.env = dict(env or {})
         self.startup_timeout = startup_timeout
         self.stop_grace = stop_grace
+        self.hold = hold
         self.port: int | None = None
         self.pid: int | None = None
         self.report: SandboxReport | None = None
@@ -89,6 +106,7 @@ class AppServer:
             argument,
             str(write_fd),
             str(self.target.file.parent) if self.target.file else "",
+            *(["hold"] if self.hold else []),
         ]
         try:
             box.start()
@@ -103,12 +121,10 @@ class AppServer:
         try:
             line = read_first_line(self._ready_fd, box._proc, self.startup_timeout)
         finally:
-            os.close(self._ready_fd)
-            self._ready_fd = None
-        try:
-            item = json.loads(line) if line else {}
-        except ValueError:
-            item = {}
+            if not self.hold:
+                os.close(self._ready_fd)
+                self._ready_fd = None
+        item = _parse(line)
         if "ready" in item:
             self.port, self.pid = item["ready"]["port"], item["ready"]["pid"]
             return self
@@ -138,6 +154,23 @@ class AppServer:
                 server.stop()
             raise
         return servers
+
+    def shutdown(self, timeout: float = 5.0) -> Shutdown:
+        """Stop a `hold=True` app gracefully; returns once its lifespan's shutdown has finished (or failed), the
+        process kept alive, or after `timeout` seconds when it has not (a shutdown that hangs)."""
+        assert self.hold and self.pid is not None and self._box is not None, "start(hold=True) first"
+        if self._ready_fd is None or not self.running:
+            return Shutdown(False, LearnerError("crash", "the app's process had already ended"))
+        os.kill(self.pid, signal.SIGTERM)
+        assert self._box._proc is not None
+        item = _parse(read_first_line(self._ready_fd, self._box._proc, timeout))
+        if "stopped" not in item:
+            return Shutdown(False)
+        err = item["stopped"].get("error")
+        if not err:
+            return Shutdown(True)
+        source = (err.get("source") or "").strip() or None
+        return Shutdown(True, LearnerError(err["kind"], err["message"], line=err.get("line"), source=source))
 
     def stop(self) -> SandboxReport | None:
         """Stop the app and everything it started (idempotent); its output stays readable until `close()`."""
@@ -176,3 +209,11 @@ class AppServer:
 
     def __repr__(self) -> str:
         return f"AppServer({self.target.label}, {self.url})"
+
+
+def _parse(line: str) -> dict[str, Any]:
+    try:
+        item = json.loads(line) if line else {}
+    except ValueError:
+        return {}
+    return item if isinstance(item, dict) else {}

@@ -72,6 +72,18 @@ class Grading:
         self._stack.callback(server.close)
         return server.start()
 
+    def launch_apps(self, mock: MockServer, count: int, env: dict[str, str], **options: Any) -> list[AppServer]:
+        """Start `count` copies of the learner's app (as uvicorn's workers: one process each, `env` added to the
+        mock's) without waiting: `wait_ready()` each later (AppServerError is the learner's); stopped at the end."""
+        servers = []
+        for _ in range(count):
+            server = AppServer(
+                self.path, env={**mock.env(), **env}, startup_timeout=self.exercise.time_limit, **options
+            )
+            self._stack.callback(server.close)
+            servers.append(server.launch())
+        return servers
+
 
 def grade(exercise: str, file: str | Path | None = None, *, record: bool = True) -> Verdict:
     """Grade the learner's file for `exercise` (or any `file`) against a fresh mock server."""

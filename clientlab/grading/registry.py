@@ -285,6 +285,47 @@ EXERCISES: tuple[Exercise, ...] = (
             ),
         },
     ),
+    Exercise(
+        id="ex06",
+        title="A service that owns its client",
+        lesson="06_production_lifecycle.ipynb",
+        filename="ex06_lifecycle.py",
+        grader="clientlab.graders.ex06:grade",
+        task="A FastAPI service whose lifespan creates, stores and closes one AsyncOpenAI per worker, each worker's "
+        "pool capped at its share of a global connection budget (CLIENTLAB_BUDGET // WEB_CONCURRENCY).",
+        time_limit=20,
+        ladder={
+            "GET /chat answers": (
+                "The endpoint is exercise 02's: one awaited chat completion per request, {'answer': text}.",
+            ),
+            "the app works in a second TestClient session": (
+                "Which event loop does your client belong to? Each `with TestClient(app)` runs one of its own: "
+                'lesson 06, "Event loop is closed".',
+            ),
+            "one client per worker": (
+                "Count the clients your app creates: one per worker process, made when the app starts "
+                '(lesson 06, "The lifespan owns the client").',
+            ),
+            "the SDK's defaults are kept": (
+                "Limits go through http_client=, and the SDK's own HTTP client keeps everything else: lesson 03, "
+                "section 2.",
+            ),
+            "the lifespan closes the client": (
+                'What happens to the client when the app stops? Lesson 06, "Closing what you own".',
+            ),
+            "each worker keeps to its share of the budget": (
+                'Every worker process builds its own pool, so limits multiply: lesson 06, "One pool per worker".',
+                "The budget is for the whole service: each of WEB_CONCURRENCY workers gets budget // workers "
+                '(lesson 06, "One pool per worker").',
+            ),
+            "connections are kept alive between bursts": (
+                "Which connections does a pool keep when they go idle? Lesson 03, section 3.",
+            ),
+            "a uvicorn worker serves and stops cleanly": (
+                'A graceful stop runs the lifespan\'s shutdown: lesson 06, "Closing what you own".',
+            ),
+        },
+    ),
 )
 
 
