@@ -15,7 +15,7 @@ user message), as in exercise 02. This time the service owns its client for prod
 `AsyncOpenAI()` reads OPENAI_BASE_URL and OPENAI_API_KEY from the environment: pass no base_url or api_key.
 
 The grader runs your app twice in FastAPI's TestClient in one process (as a test suite does), then under
-uvicorn as one of two workers, which it finally stops gracefully: it counts the connections at the mock each
+uvicorn as two worker processes, which it finally stops gracefully: it counts the connections at the mock each
 time.
 
 Grade it: python -m clientlab grade 06

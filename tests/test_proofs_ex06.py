@@ -21,7 +21,7 @@ DEFAULTS = "the SDK's defaults are kept"
 CLOSES = "the lifespan closes the client"
 SHARE = "each worker keeps to its share of the budget"
 ALIVE = "connections are kept alive between bursts"
-STOP = "a uvicorn worker serves and stops cleanly"
+STOP = "the uvicorn workers serve and stop cleanly"
 
 # The checks each wrong answer fails: all of them, every time (under load too).
 FAILS: dict[str, set[str]] = {

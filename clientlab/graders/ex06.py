@@ -8,10 +8,10 @@ Two scenarios against one mock server, which tells the requests apart by their p
   bursts of 8 (peak 4 at the mock; the second burst reuses the first's connections); session 2: one
   request (a client made at import time is bound to session 1's closed loop). After each session the course
   sends a marker request: every connection the session used must have closed before the mock saw it.
-- The app served by uvicorn as one of two workers (WEB_CONCURRENCY=2, CLIENTLAB_BUDGET=4: a share of 2) on a
-  port of its own, so the grader, not the kernel, decides where the load goes: 6 requests at once (peak 2),
-  then a graceful stop that holds the process alive: the worker's connections must be closed by its
-  lifespan's shutdown, not by the process's exit. (`SERVED` starts more such workers; one costs less.)
+- The app served by uvicorn as two worker processes (WEB_CONCURRENCY=2, CLIENTLAB_BUDGET=4: a share of 2),
+  each on a port of its own, so the grader, not the kernel, decides where the load goes: 6 requests at once to
+  each (peak 2 per worker), then a graceful stop that holds the processes alive: each worker's connections must
+  be closed by its lifespan's shutdown, not by the process's exit.
 
 Two different shares (4 and 2) catch a limit that does not follow the environment, including one computed
 from the grading machine's CPU count.
@@ -45,7 +45,7 @@ BURST = 8
 WAVE = 6  # requests sent at once to each worker
 # Worker processes started. Each costs a grade about 1.4 s of CPU (measured: the proofs took 65 s of CPU with 2,
 # 40 s with 1), and a second one fails no answer the first lets through: it runs the same code, same environment.
-SERVED = 1
+SERVED = 2
 SHUTDOWN_S = 5.0  # a lifespan's shutdown that takes longer is reported as hanging
 SESSION_TIME_LIMIT = 20.0
 
@@ -325,7 +325,7 @@ def _check_sessions_close(g: Grading, stats: Stats, records: list[Record], outco
     )
 
 
-# -- scenario 2: a uvicorn worker of two, then a graceful stop -----------------------------------------------------
+# -- scenario 2: two uvicorn workers, then a graceful stop -----------------------------------------------------
 def _launch_workers(g: Grading, mock: MockServer) -> list[AppServer]:
     """Start the workers' processes (each its own uvicorn, as `uvicorn --workers 2` spawns them)."""
     return g.launch_apps(mock, SERVED, WORKERS, hold=True)
@@ -337,9 +337,9 @@ def _run_workers(g: Grading, mock: MockServer, servers: list[AppServer]) -> list
             server.wait_ready()
     except AppServerError as exc:
         g.check(
-            "a uvicorn worker serves and stops cleanly",
+            "the uvicorn workers serve and stop cleanly",
             False,
-            f"as a uvicorn worker (WEB_CONCURRENCY=2): {exc.error.describe(g.filename)}",
+            f"as one of {SERVED} uvicorn workers (WEB_CONCURRENCY=2): {exc.error.describe(g.filename)}",
             "Your app starts in TestClient but not under uvicorn: read the error above.",
         )
         return None
@@ -388,8 +388,8 @@ def _check_budget(g: Grading, peak_a: int, peak_b: int, workers: list[Worker]) -
     in_process = max(peak_a, peak_b)
     seen = (
         f"with WEB_CONCURRENCY=3 and CLIENTLAB_BUDGET=12, bursts of {BURST} had {in_process} in flight at once "
-        f"(share: {share_1}); as a uvicorn worker with WEB_CONCURRENCY=2 and a budget of 4, {WAVE} requests at "
-        f"once had {_and(peaks)} in flight (share: {share_2})"
+        f"(share: {share_1}); as {len(workers)} uvicorn workers with WEB_CONCURRENCY=2 and a budget of 4, {WAVE} "
+        f"requests at once to each had {_and(peaks)} in flight (share: {share_2})"
     )
     if in_process == share_1 and all(p == share_2 for p in peaks):
         g.check("each worker keeps to its share of the budget", True, seen)
@@ -453,7 +453,7 @@ def _check_stopped(g: Grading, workers: list[Worker]) -> None:
     bad_status = [s for w in workers for s in w.statuses if s != 200]
     if bad_status:
         g.check(
-            "a uvicorn worker serves and stops cleanly",
+            "the uvicorn workers serve and stop cleanly",
             False,
             f"served by uvicorn, GET /chat answered {bad_status[0]} ({len(bad_status)} of "
             f"{WAVE * len(workers)} requests)",
@@ -462,7 +462,7 @@ def _check_stopped(g: Grading, workers: list[Worker]) -> None:
         )
     elif hung:
         g.check(
-            "a uvicorn worker serves and stops cleanly",
+            "the uvicorn workers serve and stop cleanly",
             False,
             f"after SIGTERM, your lifespan's shutdown had not finished within {SHUTDOWN_S:g} s",
             HINT_HANGS,
@@ -470,7 +470,7 @@ def _check_stopped(g: Grading, workers: list[Worker]) -> None:
     elif failed:
         error = failed[0].shutdown.error if failed[0].shutdown else None
         g.check(
-            "a uvicorn worker serves and stops cleanly",
+            "the uvicorn workers serve and stop cleanly",
             False,
             f"after SIGTERM, your lifespan's shutdown raised {error.message if error else 'an error'}",
             "Fix the code after the lifespan's `yield`: close the client you created, once (`await client.close()`).",
@@ -478,9 +478,9 @@ def _check_stopped(g: Grading, workers: list[Worker]) -> None:
     else:
         left = [w.open_after for w in workers]
         g.check(
-            "a uvicorn worker serves and stops cleanly",
+            "the uvicorn workers serve and stop cleanly",
             not any(left),
-            f"after a graceful stop (the process still alive), the worker had {_and(left)} connection(s) to the "
+            f"after a graceful stop (the process still alive), the workers had {_and(left)} connection(s) to the "
             "model still open",
             HINT_CLOSE,
         )

@@ -300,29 +300,29 @@ EXERCISES: tuple[Exercise, ...] = (
             ),
             "the app works in a second TestClient session": (
                 "Which event loop does your client belong to? Each `with TestClient(app)` runs one of its own: "
-                'lesson 06, "Event loop is closed".',
+                'lesson 06, section 1, "Event loop is closed".',
             ),
             "one client per worker": (
                 "Count the clients your app creates: one per worker process, made when the app starts "
-                '(lesson 06, "The lifespan owns the client").',
+                '(lesson 06, section 2, "The fix").',
             ),
             "the SDK's defaults are kept": (
                 "Limits go through http_client=, and the SDK's own HTTP client keeps everything else: lesson 03, "
                 "section 2.",
             ),
             "the lifespan closes the client": (
-                'What happens to the client when the app stops? Lesson 06, "Closing what you own".',
+                "What happens to the client when the app stops? Lesson 06, sections 2 and 3.",
             ),
             "each worker keeps to its share of the budget": (
-                'Every worker process builds its own pool, so limits multiply: lesson 06, "One pool per worker".',
+                "Every worker process builds its own pool, so limits multiply: lesson 06, section 4.",
                 "The budget is for the whole service: each of WEB_CONCURRENCY workers gets budget // workers "
-                '(lesson 06, "One pool per worker").',
+                '(lesson 06, section 4, "One pool per worker process").',
             ),
             "connections are kept alive between bursts": (
                 "Which connections does a pool keep when they go idle? Lesson 03, section 3.",
             ),
-            "a uvicorn worker serves and stops cleanly": (
-                'A graceful stop runs the lifespan\'s shutdown: lesson 06, "Closing what you own".',
+            "the uvicorn workers serve and stop cleanly": (
+                "A graceful stop runs the lifespan's shutdown: lesson 06, section 2, and the uvloop part of section 3.",
             ),
         },
     ),

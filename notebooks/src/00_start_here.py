@@ -20,6 +20,7 @@
 # | 03 custom connection limits | capping connections without losing the SDK's defaults |
 # | 04 timeouts and retries | what a timeout bounds, what is retried, a latency budget you can compute |
 # | 05 streaming without leaking connections | a stream holds a connection until it is read or closed |
+# | 06 production lifecycle | event loops, closing at shutdown, one pool per worker process, `fork()` |
 
 # %% [markdown]
 # ## Which SDK are we running?

@@ -405,8 +405,8 @@ print("after close(), connections open: ", connections_open(mock))
 
 # %% [markdown]
 # Both drop the open count back to 0. In a script, `with OpenAI() as client:` around the work is enough; in a
-# long-running service, create the client at start-up and close it at shutdown (in FastAPI, in the app's
-# lifespan).
+# long-running service, create the client at start-up and close it at shutdown
+# ([lesson 06](06_production_lifecycle.ipynb) shows how with FastAPI's lifespan, and what a client left open holds).
 #
 # ### An idle connection is not closed after 5 s, but at the next request
 #

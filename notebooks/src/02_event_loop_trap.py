@@ -341,7 +341,8 @@ print(findings[2].to_text())
 # HTTP library, creating a client per request) stalls every request of the process, not just its own.
 #
 # A recipe for production code: one `AsyncOpenAI` per process, awaited in `async def` endpoints. (A service
-# also closes it at shutdown; in FastAPI, create it and close it in the app's lifespan.)
+# also closes it at shutdown: [lesson 06](06_production_lifecycle.ipynb) moves the client into FastAPI's
+# lifespan, and shows why a client made at import time fails in a second event loop.)
 
 # %%
 from fastapi import FastAPI

@@ -391,7 +391,9 @@ for cap in (5, 10, 20):
 # If your traffic times your answer time is above the cap, the cap starves your throughput: requests queue in
 # the pool for up to its 600 s timeout. Pick the cap from what the other side allows (your rate limit, a
 # proxy's limit) and check it against rate × latency. Remember that each process has its own pool, so four
-# workers (`uvicorn --workers 4`) with a cap of 10 can open 40 connections.
+# workers (`uvicorn --workers 4`) with a cap of 10 can open 40 connections ([lesson 06](06_production_lifecycle.ipynb),
+# section 4, measures it and splits a budget between workers). A stream your code leaves open holds one of
+# those connections until it is closed: [lesson 05](05_streaming.ipynb).
 #
 # ## What to remember
 #

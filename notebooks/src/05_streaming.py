@@ -663,3 +663,7 @@ mock.stop()
 from clientlab.grading import grade, hint
 
 grade("ex05")
+
+# %% [markdown]
+# Next, [**06 · production lifecycle**](06_production_lifecycle.ipynb): which event loop a client belongs to,
+# closing it at shutdown in FastAPI's lifespan, and one pool per worker process.

@@ -550,16 +550,31 @@ mock.stop()
 #   `DefaultAsyncHttpxClient`), so the SDK's other defaults are kept;
 # * `AsyncOpenAI()` reads `OPENAI_BASE_URL` and `OPENAI_API_KEY` from the environment.
 #
-# The grader checks, from what the mock records:
+# The grader runs your file in two ways, against one mock that tells the requests apart by their questions:
 #
-# * **two `TestClient` sessions** in one process: both answer, and neither leaves a connection open (section 2);
-# * the app **served as 2 worker processes**, each sent its own load: per worker, the connections it opened
-#   and its peak of requests in flight, which must reach its share of the budget and never exceed it
-#   (section 4);
-# * a **graceful stop**: after the lifespan's shutdown, no connection left open (section 3), counted on
-#   asyncio's loop, where a forgotten client shows.
+# * **in FastAPI's `TestClient`, twice in one process**, as a test suite does, with `WEB_CONCURRENCY=3` and
+#   `CLIENTLAB_BUDGET=12` (a share of 4). The first session sends a few questions in a row (one client: one
+#   connection), one the mock redirects and one it answers 503 first (the SDK's own HTTP client follows and
+#   retries), and two bursts of 8 at once (at most 4 in flight, the second burst on the first's connections).
+#   The second session sends one more question (sections 1 and 2). After each session, every connection the
+#   session used must already be closed: the lifespan closed its client (section 3);
+# * **served by uvicorn as 2 worker processes**, with `WEB_CONCURRENCY=2` and `CLIENTLAB_BUDGET=4` (a share of
+#   2), each on its own port, so the grader decides where the load goes: 6 questions at once to each worker must
+#   reach 2 in flight and never more (section 4). Then a graceful stop that keeps the processes alive while
+#   the mock counts what each worker left open: nothing, if the lifespan's shutdown closed the client
+#   (on asyncio's loop, where a forgotten client shows: section 3).
+#
+# The two shares differ, so a limit that does not follow the environment fails one of them, whatever the
+# number of CPUs of the machine that grades it.
 #
 # Run the cell below to grade your file (or `python -m clientlab grade 06` in a terminal). Until you write
 # your answer it shows what the unsolved exercise gets.
-#
-# <!-- grading cell: added when ex06 lands -->
+
+# %%
+from clientlab.grading import grade, hint
+
+grade("ex06")
+
+# %% [markdown]
+# That is the course. Its tools stay useful on your own services: `python -m clientlab serve` for the mock,
+# `python -m clientlab load` for load, and `python -m clientlab doctor` for an app's endpoints (lesson 02).
