@@ -38,6 +38,7 @@ FAILS: dict[str, set[str]] = {
     "ex05_missing_await": {RAN},
     "ex05_not_streamed": {STREAMS},
     "ex05_read_all_then_slice": {HANGS_UP},
+    "ex05_reads_to_finish_then_trims": {HANGS_UP},
     "ex05_sync_client": {GIVEN},
     "ex05_stop_without_close": {OPEN},
     "ex05_sync_for_loop": {RAN},

@@ -31,6 +31,8 @@ FAILS: dict[str, set[str]] = {
     "ex06_close_in_endpoint": {ANSWERS},
     "ex06_cpu_count_workers": {SHARE},
     "ex06_hardcoded_share": {SHARE},
+    "ex06_share_rounded_up": {SHARE},
+    "ex06_keepalive_zero": {ALIVE},
     "ex06_keepalive_half": {ALIVE},
     "ex06_lifespan_never_closed": {CLOSES, STOP},
     "ex06_max_retries_zero": {DEFAULTS},

@@ -415,11 +415,24 @@ def _check_hangs_up(g: Grading, ev: Evidence) -> None:
     hung_up = [r for r in records if r.outcome == HANGUP]
     total = chunks_of(WORDS_QS[0])
     sent = ", ".join(str(r.chunks_sent) for r in records)
-    if len(hung_up) == len(records):
+    late = [r for r in hung_up if r.chunks_sent > total // 2]
+    if len(hung_up) == len(records) and not late:
         g.check(
             name,
             True,
             f"the client hung up on each of first_words' {len(records)} streams after {sent} of about {total} chunks",
+        )
+        return
+    if len(hung_up) == len(records):
+        g.check(
+            name,
+            False,
+            f"the client hung up on first_words' streams after {sent} of about {total} chunks: {len(late)} of "
+            f"them read on long after the first {N} words (more than half of the answer)",
+            "stop reading as soon as the text so far has n words (`len(text.split()) >= n`), not at the end of "
+            "the answer or after a while: every chunk after the n-th word is time the caller waits for nothing. "
+            + HINT_CLOSE[0].upper()
+            + HINT_CLOSE[1:],
         )
         return
     conns = len({r.conn for r in records})

@@ -264,7 +264,8 @@ EXERCISES: tuple[Exercise, ...] = (
         time_limit=20,
         ladder={
             "it returns the answers' text": (
-                "A stream's text comes in pieces, one delta per chunk: lesson 05, section 1.",
+                "A chunk is not a word: its delta may hold part of a word, a space, or nothing (None). Join the deltas "
+                "into the text, then split the text into words: lesson 05, section 1.",
             ),
             "every call streams": (
                 "Which argument of create(...) makes the answer come in chunks? Lesson 05, section 1.",
@@ -273,7 +274,7 @@ EXERCISES: tuple[Exercise, ...] = (
                 "Your functions receive a client: whose pool do your requests use? See lesson 05's exercise.",
             ),
             "stream_text reads to the end and keeps the connection": (
-                "When does a stream give its connection back to the pool for the next call? Lesson 05, section 4.",
+                "When does a stream give its connection back for the next call? Lesson 05, sections 4 and 5.",
                 'Which chunk comes after the one with finish_reason "stop"? Lesson 05, section 5.',
             ),
             "nothing is left open between calls": (

@@ -40,7 +40,7 @@ def small_async_pool(
 ) -> openai.AsyncOpenAI:
     """The async twin of `small_pool`; `aiohttp=True` gives it the SDK's aiohttp transport
     (`DefaultAioHttpClient`) instead of httpx2's."""
-    factory = openai.DefaultAioHttpClient if aiohttp else openai.DefaultAsyncHttpxClient
+    factory = openai.DefaultAioHttpClient if aiohttp else openai.DefaultAsyncHttpx2Client
     http_client = factory(limits=httpx2.Limits(max_connections=connections))
     return openai.AsyncOpenAI(
         http_client=http_client, timeout=httpx2.Timeout(600, connect=5, pool=pool_timeout), max_retries=max_retries

@@ -19,9 +19,10 @@
 # 6. what happens to streams when something fails, and what the SDK retries;
 # 7. the SDK's aiohttp transport, and where it differs.
 #
-# The mock sends a stream one word a chunk. It echoes our ten-word question ("You said: one two ... ten"),
-# so a stream is 14 chunks (the role, 12 words, the stop chunk), then `[DONE]`. When a cell needs the stream to be
-# still running, it asks the mock to pause 150 ms between chunks (`x-mock-chunk-interval-ms`), and the
+# The mock sends a stream one word per chunk. It echoes our ten-word question ("You said: one two ... ten"),
+# so it sends 15 events per stream: the role chunk, 12 words, the stop chunk, and `[DONE]` (your loop sees the
+# first 14). When a cell needs the stream to be still running, it asks the mock to pause between chunks
+# (`x-mock-chunk-interval-ms`: usually 150 ms; a cell says when it uses another value), and the
 # mock records whether the client went away before the end (outcome `disconnected_mid_stream`) or got
 # everything (outcome `ok`).
 
@@ -88,7 +89,7 @@ assert after.in_flight == 0 and after.records[0].outcome == "ok"
 
 # %% [markdown]
 # While you hold the stream, its request is in flight and its connection is busy: nobody else can use
-# it. Now the mistake. Two streams are opened and left after their first chunk (the loop `break`s), with
+# it. Now the mistake. Two streams are opened and left after their first word (the loop `break`s), with
 # the `Stream` objects still kept in a list, as a handler might keep them. Then a third, ordinary call
 # through the same client:
 
@@ -142,7 +143,12 @@ assert still_open(released) == 0
 # its first chunk read, and its only reference deleted; then `first_chunk(client)` does what a helper
 # function typically does: it returns from inside the `for` loop, leaving nothing that refers to the stream.
 # To see what happens without luck playing a part, the cyclic garbage collector is held off for the cell
-# (`gc_held_off()` is `gc.disable()`, then `gc.enable()` at the end).
+# (`gc_held_off()` is `gc.disable()`, then `gc.enable()` at the end). Here is the helper:
+
+# %%
+import inspect
+
+print(inspect.getsource(first_chunk))
 
 # %%
 mock.reset()
@@ -177,7 +183,8 @@ assert still_open(collected) == 0
 #
 # An `AsyncStream` is built the same way. Here one is opened and its only reference deleted, with the
 # collector held off again; this time we close it through a weak reference (which doesn't keep it alive)
-# instead of waiting for the collector:
+# instead of waiting for the collector. (A collected async generator can only be closed by a task scheduled on
+# a running loop: a best-effort path, like the one lesson 06 shows for clients.)
 
 # %%
 mock.reset()
@@ -217,17 +224,19 @@ print(
     f"5 streams: {closed_with.connections_opened} connections opened, {still_open(closed_with)} open now, "
     f"outcomes {closed_with.outcome_counts}"
 )
-most = max(r.chunks_sent for r in closed_with.records)
-print(f"the mock sent at most {most} of the 15 chunks of a stream")
-assert closed_with.connections_opened == 5 and still_open(closed_with) == 0 and most < 15
+cut = sum(r.chunks_sent < 15 for r in closed_with.records)
+print(f"streams the mock stopped before their end (fewer than 15 events sent): {cut} of 5")
+assert closed_with.connections_opened == 5 and still_open(closed_with) == 0 and cut == 5
 assert closed_with.outcome_counts == {"disconnected_mid_stream": 5}
 
 # %% [markdown]
-# All five went through a pool of two, because each one gave its connection back when its block ended, and
-# the mock stopped sending each stream as soon as the client hung up.
+# All five went through a pool of two. When each block ended, the stream closed its connection, which freed a
+# place in the pool (five connections opened, one per stream), and the mock stopped sending as soon as the
+# client hung up.
 # `stream.close()` does the same where a `with` block doesn't fit (a stream handed from one function to
-# another, say), and in async code `async with` and `await stream.close()`. Note the `await` *before*
-# `async with`: `create()` is a coroutine that returns the stream.
+# another, say), and in async code `async with` and `await stream.close()`. Note the `await` right after
+# `async with` (`async with await client.chat.completions.create(...)`): `create()` returns a coroutine, and
+# awaiting it gives you the stream. Without the `await` you get the `TypeError` printed below.
 
 # %%
 mock.reset()
@@ -261,8 +270,9 @@ coroutine.close()
 # Every one of them hung up on the server (`disconnected_mid_stream`), and every connection was closed.
 # **Closing a stream before its end throws its connection away**: the rest of the answer is still on its
 # way, and a connection can only serve the next request once the current response has been read to its end.
-# Isn't that wasteful? Compare the two ways to get the connection back: reading the rest of the answer, or
-# opening a new connection for the next call. This stream pauses 50 ms between chunks:
+# Isn't that wasteful? Compare the two ways to have a connection for the next call: read the rest of the
+# answer, or open a new one. (The stream below is a sync one, which throws its connection away even when read
+# to the end, as section 4 shows; here only the time each way takes matters.) It pauses 50 ms between chunks:
 
 # %%
 mock.reset()
@@ -362,15 +372,16 @@ plt.show()
 
 # %% [markdown]
 # The server sent every stream to its end (`ok`) for all three clients, yet the sync client opened a
-# connection per stream. The timelines tell four stories: async streams share one connection; sync streams
-# each get their own, read to the end or not; abandoned streams hold theirs (dashed: still open when the
-# third call gave up), which is the leak of section 1.
+# connection per stream. Four timelines: async streams read to the end share one connection; sync streams
+# read to the end, and sync streams closed by `with`, each get their own; abandoned streams hold theirs, which
+# is the leak of section 1. A dashed line means the connection was still open when the stats were taken.
 #
 # Why? A chat stream ends with a `data: [DONE]` event, and after it the HTTP body ends with one last, empty
 # chunk. The sync `Stream` stops reading at `[DONE]` and closes the response one step before the body's end
 # (openai/openai-python#3440 traces it), and a connection whose response wasn't read to its end can't be
-# reused, so the pool closes it. The async stream reads on after `[DONE]` for a bounded moment (a *drain*),
-# so its connection goes back to the pool. The SDK holds that bound in a constant:
+# reused, so the pool closes it. On an HTTP/1.1 connection (httpx2's default), the async stream reads on after
+# `[DONE]` for a bounded moment (a *drain*), so its connection goes back to the pool; over HTTP/2 it has no
+# need to. The SDK holds that bound in a constant:
 
 # %%
 from openai import _streaming_cleanup
@@ -446,8 +457,9 @@ assert patterns == {
 # ## 5. Stopping at `finish_reason == "stop"` loses the connection, even in async
 #
 # A common loop stops as soon as a chunk says the answer is finished. That chunk comes one event before
-# `[DONE]`, so the stream is left before its end. Five async streams each way, plain and inside `async with`,
-# with the collector held off so that what stays open is seen:
+# `[DONE]`, so the stream is left before its end. Three loops of five async streams each: read to the end;
+# `break` on the stop chunk; `break` on the stop chunk inside `async with`. The collector is held off, so that
+# what stays open is seen:
 
 # %%
 
@@ -473,13 +485,13 @@ for label, stop_early, close_it in (
             for _ in range(5):
                 await read_stream(async_client, stop_early, close_it)
             stats = quiet_stats(mock)
-    stop_rows.append([label, stats.outcome_counts, stats.connections_opened, still_open(stats)])
+    stop_rows.append([label, stats.connections_opened, still_open(stats)])
 gc.collect()
-print(table(["async loop", "outcomes", "connections opened", "open after the 5"], stop_rows))
-assert [row[2:] for row in stop_rows] == [[1, 1], [5, 5], [5, 0]]
+print(table(["async loop", "connections opened", "open after the 5"], stop_rows))
+assert [row[1:] for row in stop_rows] == [[1, 1], [5, 5], [5, 0]]
 
 # %% [markdown]
-# The server sent everything every time (`ok`): only `[DONE]` and the end of the body were left unread. Yet
+# Each loop that stopped early left only `[DONE]` and the end of the body unread. Yet
 # the loops that stopped early opened a connection per stream: left as it is, each stream holds its
 # connection like the abandoned ones of section 1; closed by `async with`, it is closed before its end, so
 # its connection is thrown away (section 3). The stop chunk is not the end of the stream: let the loop run
@@ -526,16 +538,17 @@ assert [row[1:4] for row in failures] == [
 # %% [markdown]
 # Both reach your loop after the chunks already received, in one request, without a retry: the SDK can't
 # replay half a stream, and it has already handed you the beginning. A read timeout is an `APITimeoutError`,
-# a hang-up an `APIConnectionError` (its parent class), so `except openai.APIConnectionError` around the loop
+# a hang-up an `APIConnectionError`; `APITimeoutError` is a subclass of `APIConnectionError`, so
+# `except openai.APIConnectionError` around the loop
 # catches both. If you retry, retry the whole stream, and throw away the partial answer.
 #
 # ## 7. The aiohttp transport
 #
 # The SDK ships a second async transport, on aiohttp:
 # `AsyncOpenAI(http_client=openai.DefaultAioHttpClient())` (installed with `pip install "openai[aiohttp]"`;
-# this course pins aiohttp, see below). It worked offline in section 4 and kept its connection for streams
-# read to the end. Two differences matter for this lesson. First, it
-# passes only `max_connections` to aiohttp: `max_keepalive_connections` is ignored. With
+# this course pins aiohttp, see below). It already ran in section 4, where it kept its connection for streams
+# read to the end. Two differences matter for this lesson. First, of `httpx2.Limits` it passes
+# `max_connections` (aiohttp's `limit`) and `keepalive_expiry`, but not `max_keepalive_connections`. With
 # `max_keepalive_connections=0` (keep no idle connection), five calls in a row:
 
 # %%
@@ -544,7 +557,7 @@ import aiohttp
 print("aiohttp", aiohttp.__version__)
 no_keepalive = httpx2.Limits(max_connections=2, max_keepalive_connections=0)
 keepalive_rows = []
-for name, factory in (("httpx2", openai.DefaultAsyncHttpxClient), ("aiohttp", openai.DefaultAioHttpClient)):
+for name, factory in (("httpx2", openai.DefaultAsyncHttpx2Client), ("aiohttp", openai.DefaultAioHttpClient)):
     mock.reset()
     async with AsyncOpenAI(http_client=factory(limits=no_keepalive)) as async_client:
         for _ in range(5):
@@ -611,11 +624,10 @@ mock.stop()
 # ```python
 # import openai
 #
-# client = openai.AsyncOpenAI()  # one per process (lesson 01), closed at shutdown
 #
-#
-# async def relay(question: str, send) -> None:
-#     """Forward an answer to a caller who may go away: the stream is closed whatever happens."""
+# async def relay(client: openai.AsyncOpenAI, question: str, send) -> None:
+#     """Forward an answer to a caller who may go away: the stream is closed whatever happens. `client` is
+#     the app's one client, created and closed in its lifespan (lesson 06)."""
 #     stream = await client.chat.completions.create(
 #         model="gpt-4o-mini", messages=[{"role": "user", "content": question}], stream=True
 #     )
@@ -636,10 +648,12 @@ mock.stop()
 # waits a second, then fails). Neither function builds a client of its own, or closes the one it is given.
 #
 # * `stream_text(client, question) -> str`: ask for the answer with `stream=True` (model `"gpt-4o-mini"`,
-#   `question` as the user message) and return its whole text, every chunk joined.
-# * `first_words(client, question, n) -> str`: the same streamed call, but as soon as you have the answer's
-#   first `n` words, stop, release the connection at once (don't read the rest), and return those words
-#   joined by single spaces.
+#   `question` as the user message) and return its whole text: the `delta.content` of every chunk,
+#   concatenated (skip chunks with no `choices` or whose content is `None`).
+# * `first_words(client, question, n) -> str`: the same streamed call, but once the text received so far has
+#   at least `n` words (`text.split()`: a real model may split a word across chunks), close the stream at
+#   once (`async with`, or `await stream.close()` in a `finally`: section 3), without reading the rest, and
+#   return the first `n` words joined by single spaces.
 #
 # The grader runs your module in one process against a mock that sends one word per chunk, a few hundredths
 # of a second apart, with the garbage collector held off (as in section 2), so a stream you leave open stays
@@ -657,7 +671,8 @@ mock.stop()
 #   stream keeps for the next call): no stream left behind holds a connection of the 2 (sections 1 and 2).
 #
 # Run the cell below to grade your file (or `python -m clientlab grade 05` in a terminal). Until you write
-# your answer it shows what the unsolved exercise gets.
+# your answer it shows what the unsolved exercise gets. Stuck? `hint("ex05")` in a cell gives one hint at a
+# time, for the check your file fails now.
 
 # %%
 from clientlab.grading import grade, hint

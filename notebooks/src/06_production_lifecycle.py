@@ -96,7 +96,8 @@ first, second = in_a_thread_of_its_own(script).value
 records = mock.settled_stats().records
 print("first asyncio.run(): ", first)
 print("second asyncio.run():", describe(second))
-print("  an openai.APIError?", isinstance(second, openai.APIError), "| the client's max_retries:", client.max_retries)
+caught = "caught" if isinstance(second, openai.APIError) else "not caught"
+print(f"  {caught} by `except openai.APIError`; the client's max_retries: {client.max_retries}")
 print(f"the mock: {len(records)} requests on {len({r.conn for r in records})} connection")
 for r in records:
     print(f"  {r.prompt!r}: retry count {r.retry_count}, outcome {r.outcome} (status {r.status})")
@@ -238,20 +239,24 @@ assert (before, after, mock.stats().requests_total) == (1, 0, 1) and isinstance(
 mock.reset()
 gc.disable()  # the collector's timing is not ours: pause it to see what the dropped clients hold
 try:
+    refs = []
     for _ in range(3):
         dropped = AsyncOpenAI()
         await dropped.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
-        still_there = weakref.ref(dropped)
+        refs.append(weakref.ref(dropped))
         del dropped
-    alive, held = still_there() is not None, open_connections(mock)
-    print("the last client, after del: alive =", alive)
-    print("connections left open:", held)
+    alive, held = sum(r() is not None for r in refs), open_connections(mock)
+    print(f"after del: dropped clients still in memory: {alive} of 3, connections left open: {held}")
     gc.collect()
-    await asyncio.sleep(0.1)  # let this loop run what the collector scheduled
-    print("after gc.collect(): alive =", still_there() is not None, "| connections left open:", open_connections(mock))
+    for _ in range(100):  # let this loop run what the collector scheduled (the closes are tasks on it)
+        await asyncio.sleep(0.02)
+        if mock.stats().connections_open == 0:
+            break
+    after = sum(r() is not None for r in refs), open_connections(mock)
+    print(f"after gc.collect(): {after[0]} of 3 in memory, connections left open: {after[1]}")
 finally:
     gc.enable()
-assert (alive, held) == (True, 3) and still_there() is None and open_connections(mock) == 0
+assert (alive, held) == (3, 3) and after == (0, 0)
 
 # %% [markdown]
 # Three clients, three connections held open until the collector ran. Then the SDK's own cleanup closed them.
@@ -309,9 +314,9 @@ print("TestClient's loop:", test_loop.__module__, test_loop.__name__)
 assert default_loop == "uvloop" and test_loop.__module__.startswith("asyncio")
 
 # %% [markdown]
-# Both apps of this lesson, each served by uvicorn in a thread of this process, on asyncio's loop and on
-# uvloop's. Three requests, then a graceful shutdown (the lifespan's end runs), and the mock's count of
-# open connections with the process still alive, as a test suite or a reloading server would be:
+# Each app of this lesson is now served by uvicorn in a thread of this process, once on asyncio's loop and
+# once on uvloop's: three requests, a graceful shutdown (the lifespan's end runs), then the mock's count of
+# open connections while the process is still alive, as in a test suite or a reloading server:
 
 # %%
 rows, served_apps = [], {}
@@ -433,12 +438,13 @@ print("multiprocessing's default here:", multiprocessing.get_start_method())
 
 # %% [markdown]
 # Other servers and tools *fork*: gunicorn with `--preload` imports your app once and then forks its workers,
-# and `multiprocessing` on Linux forks by default. A forked child is a copy of its parent, **including the
-# client, its pool and the open sockets in it**. Parent and child then believe they each own the same TCP
-# connection.
+# and `multiprocessing` on Linux forks by default up to Python 3.13 (3.14 switched to `forkserver`). A forked
+# child is a copy of its parent, **including the client, its pool and the open sockets in it**. Parent and child
+# then believe they each own the same TCP connection.
 #
 # Here is what that does, deterministically. A process makes a call, then forks. One of the two processes
-# asks a question that the mock answers late (1.2 s), and gives up after 0.3 s (`timeout=0.3`): its answer is
+# asks a question that the mock answers late (1.2 s), and gives up after 0.3 s (a sync `OpenAI` with
+# `timeout=0.3` and `max_retries=0`, so no retry): its answer is
 # still on its way. Then the other process asks its own question, on what its pool believes is its own idle
 # connection. Each scenario runs in a child process of its own (forking this notebook's kernel is not safe),
 # and a process that hangs is killed (the course's supervisor ends it, and anything it forked).
@@ -499,10 +505,8 @@ mock.stop()
 # ## A recipe for production
 #
 # ```python
-# import os
 # from contextlib import asynccontextmanager
 #
-# import httpx2
 # import openai
 # from fastapi import FastAPI, Request
 #
@@ -511,7 +515,7 @@ mock.stop()
 # async def lifespan(app: FastAPI):
 #     # runs in each worker, in the loop that serves it, after any fork
 #     async with openai.AsyncOpenAI(timeout=60.0) as client:  # lesson 04: choose your timeout
-#         app.state.openai = client
+#         app.state.client = client
 #         yield
 #     # closed here, at shutdown (SIGTERM or Ctrl+C to uvicorn)
 #
@@ -521,7 +525,7 @@ mock.stop()
 #
 # @app.get("/chat")
 # async def chat(request: Request, q: str) -> dict[str, str]:
-#     completion = await request.app.state.openai.chat.completions.create(
+#     completion = await request.app.state.client.chat.completions.create(
 #         model="gpt-4o-mini", messages=[{"role": "user", "content": q}]
 #     )
 #     return {"answer": completion.choices[0].message.content or ""}
@@ -542,33 +546,37 @@ mock.stop()
 # answering `{"answer": "..."}` with the text of one chat completion (model `"gpt-4o-mini"`, `q` as the user
 # message), like exercise 02's. This time the app owns its client:
 #
-# * its **lifespan** creates one `AsyncOpenAI` per worker, keeps it on `app.state`, and closes it at shutdown;
-#   no client at module level;
+# * its **lifespan** creates one `AsyncOpenAI` per worker, stores it as `app.state.client` (the stub's `chat`
+#   reads it from `request.app.state.client`), and closes it at shutdown; no client at module level;
 # * each worker's pool gets its share of a global budget: `max_connections` and `max_keepalive_connections`
-#   both `max(1, CLIENTLAB_BUDGET // WEB_CONCURRENCY)`, read from those two environment variables, set through
-#   lesson 03's `openai.DefaultAsyncHttpx2Client(limits=httpx2.Limits(...))` (or its older name,
+#   both `max(1, CLIENTLAB_BUDGET // WEB_CONCURRENCY)`, read from those two environment variables (unset, they
+#   default to 8 and 1), set through lesson 03's `openai.DefaultAsyncHttpx2Client(limits=httpx2.Limits(...))`
+#   (or its older name,
 #   `DefaultAsyncHttpxClient`), so the SDK's other defaults are kept;
 # * `AsyncOpenAI()` reads `OPENAI_BASE_URL` and `OPENAI_API_KEY` from the environment.
 #
 # The grader runs your file in two ways, against one mock that tells the requests apart by their questions:
 #
 # * **in FastAPI's `TestClient`, twice in one process**, as a test suite does, with `WEB_CONCURRENCY=3` and
-#   `CLIENTLAB_BUDGET=12` (a share of 4). The first session sends a few questions in a row (one client: one
-#   connection), one the mock redirects and one it answers 503 first (the SDK's own HTTP client follows and
-#   retries), and two bursts of 8 at once (at most 4 in flight, the second burst on the first's connections).
+#   `CLIENTLAB_BUDGET=14` (a share of 4). The first session sends three questions in a row (one client: one
+#   connection), one the mock redirects and one it answers 503 first (the SDK's default HTTP client follows the
+#   redirect, and the SDK retries the 503; a plain `httpx2.AsyncClient` would not follow the redirect), and
+#   two bursts of 8 at once (at most 4 in flight, the second burst on the first's connections).
 #   The second session sends one more question (sections 1 and 2). After each session, every connection the
 #   session used must already be closed: the lifespan closed its client (section 3);
-# * **served by uvicorn as 2 worker processes**, with `WEB_CONCURRENCY=2` and `CLIENTLAB_BUDGET=4` (a share of
+# * **served by uvicorn as 2 worker processes**, with `WEB_CONCURRENCY=2` and `CLIENTLAB_BUDGET=5` (a share of
 #   2), each on its own port, so the grader decides where the load goes: 6 questions at once to each worker must
 #   reach 2 in flight and never more (section 4). Then a graceful stop that keeps the processes alive while
 #   the mock counts what each worker left open: nothing, if the lifespan's shutdown closed the client
 #   (on asyncio's loop, where a forgotten client shows: section 3).
 #
 # The two shares differ, so a limit that does not follow the environment fails one of them, whatever the
-# number of CPUs of the machine that grades it.
+# number of CPUs of the machine that grades it; and neither budget divides evenly, so only a share rounded
+# down keeps the service within its budget.
 #
 # Run the cell below to grade your file (or `python -m clientlab grade 06` in a terminal). Until you write
-# your answer it shows what the unsolved exercise gets.
+# your answer it shows what the unsolved exercise gets. Stuck? `hint("ex06")` in a cell gives one hint at a
+# time, for the check your file fails now.
 
 # %%
 from clientlab.grading import grade, hint
