@@ -300,7 +300,8 @@ EXERCISES: tuple[Exercise, ...] = (
                 "The endpoint is exercise 02's: one awaited chat completion per request, {'answer': text}.",
             ),
             "the app works in a second TestClient session": (
-                "Which event loop does your client belong to? Each `with TestClient(app)` runs one of its own: "
+                "Which event loop do your client (and any asyncio object your app made) belong to? Each "
+                "`with TestClient(app)` runs one of its own: "
                 'lesson 06, section 1, "Event loop is closed".',
             ),
             "one client per worker": (

@@ -562,7 +562,8 @@ mock.stop()
 #   connection), one the mock redirects and one it answers 503 first (the SDK's default HTTP client follows the
 #   redirect, and the SDK retries the 503; a plain `httpx2.AsyncClient` would not follow the redirect), and
 #   two bursts of 8 at once (at most 4 in flight, the second burst on the first's connections).
-#   The second session sends one more question (sections 1 and 2). After each session, every connection the
+#   The second session sends a burst of 8 too (sections 1 and 2: a client, or any asyncio object such as a
+#   `Semaphore`, made in the first session's loop fails there). After each session, every connection the
 #   session used must already be closed: the lifespan closed its client (section 3);
 # * **served by uvicorn as 2 worker processes**, with `WEB_CONCURRENCY=2` and `CLIENTLAB_BUDGET=5` (a share of
 #   2), each on its own port, so the grader decides where the load goes: 6 questions at once to each worker must
