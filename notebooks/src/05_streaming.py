@@ -363,7 +363,7 @@ connection_timelines(
     {
         "sync, read to the end": read_to_end["OpenAI()"],
         "async, read to the end": read_to_end["AsyncOpenAI()"],
-        "sync, `with` + break": closed_with,
+        "sync, in a with block, break": closed_with,
         "sync, abandoned (a 3rd call timed out)": held,
     },
     title="Streams on the connections that carried them",
