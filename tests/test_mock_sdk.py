@@ -189,3 +189,27 @@ def test_responses_need_no_model(client: openai.OpenAI) -> None:
     """Every field of a response request is optional in the API's schema (a stored prompt can carry them)."""
     assert client.responses.create().output_text == answer_for("")
     assert client.responses.create(input="hi").model == "gpt-4o-mini"
+
+
+def test_a_stream_dropped_mid_body_reaches_the_loop_without_a_retry(mock: MockServer) -> None:
+    """`drop_after_chunks`: the stream starts (200, three events), then the connection closes mid-body; the SDK
+    raises in the loop and does not retry, and the mock records the drop and what it had sent."""
+    mock.reset()
+    client = openai.OpenAI(base_url=mock.base_url, api_key="sk-mock", max_retries=2)
+    got, raised = 0, None
+    try:
+        for _ in client.chat.completions.create(
+            model="gpt-4o-mini",
+            messages=[{"role": "user", "content": "one two three four five"}],
+            stream=True,
+            extra_headers={"x-mock-drop-after-chunks": "3"},
+        ):
+            got += 1
+    except openai.APIConnectionError as exc:
+        raised = exc
+    assert got == 3 and type(raised) is openai.APIConnectionError
+    assert type(raised.__cause__) is httpx2.RemoteProtocolError
+    records = mock.settled_stats().records
+    assert [(r.outcome, r.chunks_sent) for r in records] == [("dropped", 3)]
+    assert client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
+    client.close()

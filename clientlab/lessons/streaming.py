@@ -5,8 +5,6 @@ mock's figures once the hang-ups it has to notice have arrived."""
 from __future__ import annotations
 
 import contextlib
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -115,63 +113,3 @@ def gc_held_off() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-@contextlib.contextmanager
-def hang_up_server(chunks: int = 3) -> Iterator[tuple[str, list[int]]]:
-    """A server on 127.0.0.1 that starts every chat stream properly (status 200, `chunks` SSE chunks) and
-    then closes the connection mid-body, as a proxy or an upstream crash would. Yields its base URL and a
-    list that gets one entry per request it received (so you can count attempts)."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    received: list[int] = []
-
-    def serve(conn: socket.socket) -> None:
-        with conn:
-            data = b""
-            while b"\r\n\r\n" not in data:
-                part = conn.recv(65536)
-                if not part:
-                    return
-                data += part
-            head_end = data.index(b"\r\n\r\n") + 4
-            length = 0
-            for line in data[:head_end].split(b"\r\n"):
-                name, _, value = line.partition(b":")
-                if name.strip().lower() == b"content-length":
-                    length = int(value)
-            while len(data) < head_end + length:  # read the whole request, so closing sends no reset
-                part = conn.recv(65536)
-                if not part:
-                    return
-                data += part
-            received.append(len(received))
-            head = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
-            body = b""
-            for n in range(chunks):
-                event = (
-                    b'data: {"id":"c","object":"chat.completion.chunk","created":0,"model":"m",'
-                    b'"choices":[{"index":0,"delta":{"content":"word%d "},"finish_reason":null}]}\n\n' % n
-                )
-                body += b"%x\r\n%s\r\n" % (len(event), event)
-            conn.sendall(head + body)  # ... and no terminating chunk: the connection just ends
-            conn.shutdown(socket.SHUT_WR)
-
-    def accept_forever() -> None:
-        while True:
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                return
-            threading.Thread(target=serve, args=(conn,), daemon=True).start()
-
-    thread = threading.Thread(target=accept_forever, name="hang-up-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.getsockname()[1]}/v1", received
-    finally:
-        with contextlib.suppress(OSError):
-            server.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
-        server.close()
-        thread.join(timeout=1)

@@ -103,8 +103,11 @@ class Exchange:
     async def send_error(self, err: APIErrorResponse) -> None:
         await self.send_json(err.status, err.body(), err.headers)
 
-    async def send_stream(self, chunks: Iterator[bytes], interval: float) -> None:
-        """Send SSE chunks `interval` seconds apart, counting them in the record.
+    async def send_stream(
+        self, chunks: Iterator[bytes], interval: float, drop_after: int = 0, hang_up: Callable[[], None] | None = None
+    ) -> None:
+        """Send SSE chunks `interval` seconds apart, counting them in the record; with `drop_after`, call
+        `hang_up` (close the connection) once that many have gone out, as a proxy or a crash would mid-body.
 
         The last chunk goes out together with the end of the body: the SDK stops reading at `[DONE]`, and a
         terminator sent later would stay unread, so the client's pool would discard the connection.
@@ -120,6 +123,10 @@ class Exchange:
             if pending is not None:
                 await self.send({"type": "http.response.body", "body": pending, "more_body": True})
                 record["chunks_sent"] += 1
+                if drop_after and hang_up is not None and record["chunks_sent"] >= drop_after:
+                    hang_up()
+                    self.outcome = "dropped"
+                    return
                 if interval and await waiter.wait(interval):
                     break
             if waiter.event.is_set():
@@ -274,7 +281,10 @@ class MockApp:
         elif isinstance(answer, dict):
             await ex.send_json(200, orjson.dumps(answer))
         else:
-            await ex.send_stream(answer, b.chunk_interval_ms / 1000)
+            drop_after = b.drop_after_chunks if misbehave else 0
+            await ex.send_stream(
+                answer, b.chunk_interval_ms / 1000, drop_after, lambda: _drop_connection(self.recorder, scope)
+            )
 
     # -- the control plane ---------------------------------------------------------------------------
     async def _control(self, scope: Scope, ex: Exchange) -> None:

@@ -137,6 +137,9 @@ SETTINGS: tuple[Setting, ...] = (
             "accept the request and never answer (until the client leaves)", _boolean()),
     Setting("drop", "bool", "true or false",
             "close the connection without answering", _boolean()),
+    Setting("drop_after_chunks", "count", "0 to 1,000,000",
+            "send this many events of a stream, then close the connection mid-body (0: never)",
+            _integer(0, 1_000_000)),
     Setting("redirect", "bool", "true or false",
             "answer `307` to the same path plus `?mock_redirected=N`, once; the followed request is answered "
             "and recorded with `redirected: true`", _boolean()),
@@ -170,6 +173,7 @@ class Behaviour:
     should_retry: bool | None = None
     stall: bool = False
     drop: bool = False
+    drop_after_chunks: int = 0
     redirect: bool = False
     chunk_interval_ms: float = 0.0
     attempts_by: str = "auto"

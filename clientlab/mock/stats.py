@@ -12,7 +12,7 @@ OUTCOMES = {
     "error": "answered with an error status",
     "disconnected": "the client went away before the answer began",
     "disconnected_mid_stream": "the client went away while a stream was being sent",
-    "dropped": "the mock closed the connection without answering (drop)",
+    "dropped": "the mock closed the connection: without answering (drop), or mid-stream (drop_after_chunks)",
     "stalled": "the mock never answered (stall) until the client went away",
     "timed_out": "the client sent its body too slowly; the mock answered 408 and closed",
 }

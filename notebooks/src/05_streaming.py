@@ -42,7 +42,6 @@ from clientlab.lessons.streaming import (
     MODEL,
     first_chunk,
     gc_held_off,
-    hang_up_server,
     messages,
     open_async_stream,
     open_stream,
@@ -502,9 +501,8 @@ assert [row[1:] for row in stop_rows] == [[1, 1], [5, 5], [5, 0]]
 # Lesson 04 (section 7) showed that the SDK retries a stream only until the response starts: a stall or a
 # 503 before the first byte is retried, and nothing after it. Two failures after the start, through a client
 # with the default `max_retries=2`: the mock pausing 1.5 s after the first chunk, under a 0.3 s read timeout,
-# and a server that hangs up mid-stream (a proxy restarting, an upstream crash). The mock can't do the second,
-# so `hang_up_server()` is a small server on 127.0.0.1 that starts each stream properly, sends 3 chunks and
-# closes the connection; it counts the requests it receives.
+# and the mock hanging up mid-stream after 3 events (`x-mock-drop-after-chunks`), as a proxy restarting or an
+# upstream crash would.
 
 # %%
 failures = []
@@ -526,9 +524,11 @@ with OpenAI(timeout=0.3) as sync_client:
     got, error = read_until_it_fails(sync_client, extra_headers={"x-mock-chunk-interval-ms": "1500"})
     records = quiet_stats(mock).records
     failures.append(["the mock pauses mid-stream", got, describe(error), len(records), records[0].outcome])
-with hang_up_server(chunks=3) as (base_url, received), OpenAI(base_url=base_url) as broken_client:
-    got, error = read_until_it_fails(broken_client)
-    failures.append(["the server hangs up mid-stream", got, describe(error), len(received), "-"])
+mock.reset()
+with OpenAI() as sync_client:
+    got, error = read_until_it_fails(sync_client, extra_headers={"x-mock-drop-after-chunks": "3"})
+    records = quiet_stats(mock).records
+    failures.append(["the mock hangs up mid-stream", got, describe(error), len(records), records[0].outcome])
 print(table(["failure", "chunks before it", "raised in the loop", "requests sent", "the mock recorded"], failures))
 assert [row[1:4] for row in failures] == [
     [1, "APITimeoutError (cause: ReadTimeout)", 1],
