@@ -6,15 +6,9 @@ announced settings: its numbers are checked here against the contract's."""
 from __future__ import annotations
 
 import pytest
-from proofs import PROOFS_TIMEOUT, results_fixture
+from proofs import exact_proof_tests
 
 from clientlab.graders.ex04 import BUDGET_S, arithmetic, backoff, worst_case
-from clientlab.grading import get_exercise
-from clientlab.grading.proofs import Case, Result, cases
-
-EX04 = get_exercise("ex04")
-CASES = cases([EX04])
-results = results_fixture("ex04", threads=6)
 
 BUDGET = "ask_fast fits the 2 s budget"
 DEFAULTS = "ask keeps the SDK's defaults (600 s, 2 retries)"
@@ -58,27 +52,9 @@ EVERY_CHECK = {
     LIMITED,
 }
 
-
-def test_ex04_has_wrong_answers_and_other_right_ones() -> None:
-    answers = [c for c in CASES if c.kind == "answer"]
-    assert sum(c.expect != "pass" for c in answers) >= 10
-    assert sum(c.expect == "pass" for c in answers) >= 3
-    wrong = {c.label for c in answers if c.expect != "pass"}
-    assert wrong <= set(FAILS), f"say which checks these fail: {sorted(wrong - set(FAILS))}"
-
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.label)
-@pytest.mark.timeout(PROOFS_TIMEOUT)
-def test_proof(case: Case, results: dict[str, Result]) -> None:
-    result = results[case.label]
-    verdict = result.verdict
-    assert result.ok, f"{case.label}: {result.problem}\n{verdict.to_text()}"
-    assert result.seconds < 30, f"{case.label}: graded in {result.seconds:.1f} s\n{verdict.to_text()}"
-    failed = {c.name for c in verdict.failed}
-    if case.expect == "pass":
-        assert {c.name for c in verdict.checks} == EVERY_CHECK, verdict.to_text()
-    elif case.label in FAILS:
-        assert failed == FAILS[case.label], verdict.to_text()
+results, test_ex04_has_wrong_answers_and_other_right_ones, test_proof = exact_proof_tests(
+    "ex04", threads=6, fails=FAILS, every_check=EVERY_CHECK, max_seconds=30
+)
 
 
 @pytest.mark.parametrize(

@@ -4,16 +4,12 @@ describe its mistake, no more, so its hint is the one a learner needs."""
 
 from __future__ import annotations
 
-import pytest
-from proofs import PROOFS_TIMEOUT, results_fixture
+from proofs import exact_proof_tests
 
 from clientlab.graders.ex05 import SCRIPT, WORDS_QS, chunks_of, expected_words
 from clientlab.grading import get_exercise
-from clientlab.grading.proofs import Case, Result, cases
 
 EX05 = get_exercise("ex05")
-CASES = cases([EX05])
-results = results_fixture("ex05", threads=4)
 
 RAN = "your code ran"
 TEXT = "it returns the answers' text"
@@ -46,27 +42,9 @@ FAILS: dict[str, set[str]] = {
 
 EVERY_CHECK = {RAN, TEXT, "it asks for the named model", STREAMS, GIVEN, KEEPS, OPEN, HANGS_UP}
 
-
-def test_ex05_has_wrong_answers_and_other_right_ones() -> None:
-    answers = [c for c in CASES if c.kind == "answer"]
-    assert sum(c.expect != "pass" for c in answers) >= 10
-    assert sum(c.expect == "pass" for c in answers) >= 3
-    wrong = {c.label for c in answers if c.expect != "pass"}
-    assert wrong <= set(FAILS), f"say which checks these fail: {sorted(wrong - set(FAILS))}"
-
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.label)
-@pytest.mark.timeout(PROOFS_TIMEOUT)
-def test_proof(case: Case, results: dict[str, Result]) -> None:
-    result = results[case.label]
-    verdict = result.verdict
-    assert result.ok, f"{case.label}: {result.problem}\n{verdict.to_text()}"
-    assert result.seconds < 20, f"{case.label}: graded in {result.seconds:.1f} s\n{verdict.to_text()}"
-    failed = {c.name for c in verdict.failed}
-    if case.expect == "pass":
-        assert {c.name for c in verdict.checks} == EVERY_CHECK, verdict.to_text()
-    elif case.label in FAILS:
-        assert failed == FAILS[case.label], verdict.to_text()
+results, test_ex05_has_wrong_answers_and_other_right_ones, test_proof = exact_proof_tests(
+    "ex05", threads=4, fails=FAILS, every_check=EVERY_CHECK, max_seconds=20
+)
 
 
 def test_the_script_and_the_words_it_expects() -> None:

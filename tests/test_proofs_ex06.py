@@ -4,15 +4,7 @@ describe its mistake, no more, so its hint is the one a learner needs."""
 
 from __future__ import annotations
 
-import pytest
-from proofs import PROOFS_TIMEOUT, results_fixture
-
-from clientlab.grading import get_exercise
-from clientlab.grading.proofs import Case, Result, cases
-
-EX06 = get_exercise("ex06")
-CASES = cases([EX06])
-results = results_fixture("ex06", threads=3)
+from proofs import exact_proof_tests
 
 ANSWERS = "GET /chat answers"
 SECOND = "the app works in a second TestClient session"
@@ -45,24 +37,6 @@ FAILS: dict[str, set[str]] = {
 
 EVERY_CHECK = {"your code ran", ANSWERS, SECOND, ONE, DEFAULTS, CLOSES, SHARE, ALIVE, STOP}
 
-
-def test_ex06_has_wrong_answers_and_other_right_ones() -> None:
-    answers = [c for c in CASES if c.kind == "answer"]
-    assert sum(c.expect != "pass" for c in answers) >= 10
-    assert sum(c.expect == "pass" for c in answers) >= 3
-    wrong = {c.label for c in answers if c.expect != "pass"}
-    assert wrong <= set(FAILS), f"say which checks these fail: {sorted(wrong - set(FAILS))}"
-
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.label)
-@pytest.mark.timeout(PROOFS_TIMEOUT)
-def test_proof(case: Case, results: dict[str, Result]) -> None:
-    result = results[case.label]
-    verdict = result.verdict
-    assert result.ok, f"{case.label}: {result.problem}\n{verdict.to_text()}"
-    assert result.seconds < 40, f"{case.label}: graded in {result.seconds:.1f} s\n{verdict.to_text()}"
-    failed = {c.name for c in verdict.failed}
-    if case.expect == "pass":
-        assert {c.name for c in verdict.checks} == EVERY_CHECK, verdict.to_text()
-    elif case.label in FAILS:
-        assert failed == FAILS[case.label], verdict.to_text()
+results, test_ex06_has_wrong_answers_and_other_right_ones, test_proof = exact_proof_tests(
+    "ex06", threads=3, fails=FAILS, every_check=EVERY_CHECK, max_seconds=40
+)

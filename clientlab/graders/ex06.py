@@ -31,7 +31,7 @@ from urllib.parse import quote
 from ..grading.app_server import AppServer, AppServerError, Shutdown
 from ..grading.checks import hint_for, model_records
 from ..grading.harness import Grading
-from ..grading.learner import Call, LearnerError, Outcome, Ref, run_calls
+from ..grading.learner import Call, LearnerError, Outcome, Ref
 from ..mock import MockServer, Record, answer_for, peak_in_flight
 from ..mock.stats import Stats
 
@@ -166,8 +166,8 @@ def _run_sessions(g: Grading, mock: MockServer) -> Outcome:
         Call(PROBES + "ask", [Ref(5), SECOND, True]),
         Call(PROBES + "close_session", [Ref(5), MARKERS[1], SHUTDOWN_S]),
     ]
-    env = {**mock.env(), **IN_PROCESS}
-    return run_calls(g.path, calls, env=env, timeout=SESSION_TIME_LIMIT)
+    # the collector held off: a client the app leaves open stays open until the process ends
+    return g.run_calls(calls, mock, time_limit=SESSION_TIME_LIMIT, hold_gc=True, env=IN_PROCESS)
 
 
 def _shutdown_hung(outcome: Outcome) -> bool:

@@ -83,13 +83,10 @@ def mock_snapshot(url: str, token: str, settle: float = 0.1) -> dict[str, Any]:
 
 def open_session(module_name: str, attribute: str = "app") -> Any:
     """Enter `with TestClient(app)` on the learner's app (its lifespan's startup runs), as a test suite does;
-    the session is returned for `ask` and `close_session`. The cyclic GC is off from here, so a client the app
-    leaves open stays open until the process ends instead of whenever a collection happens to run."""
-    import gc
-
+    the session is returned for `ask` and `close_session`. Run it with the driver's `hold_gc`, so that a client
+    the app leaves open stays open until the process ends instead of whenever a collection happens to run."""
     from fastapi.testclient import TestClient
 
-    gc.disable()
     module = sys.modules[module_name]  # the driver imported the learner's file under its own name
     app = getattr(module, attribute, None)
     if app is None:

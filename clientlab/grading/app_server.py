@@ -18,17 +18,15 @@ the app's clients left open is still open while the grader counts it. `close()` 
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..procs import Sandbox, SandboxReport, Target
-from ..procs.ready import read_first_line
+from ..procs.ready import parse_report, read_first_line
 from .learner import LearnerError
 
 
@@ -124,7 +122,7 @@ class AppServer:
             if not self.hold:
                 os.close(self._ready_fd)
                 self._ready_fd = None
-        item = _parse(line)
+        item = parse_report(line)
         if "ready" in item:
             self.port, self.pid = item["ready"]["port"], item["ready"]["pid"]
             return self
@@ -163,7 +161,7 @@ class AppServer:
             return Shutdown(False, LearnerError("crash", "the app's process had already ended"))
         os.kill(self.pid, signal.SIGTERM)
         assert self._box._proc is not None
-        item = _parse(read_first_line(self._ready_fd, self._box._proc, timeout))
+        item = parse_report(read_first_line(self._ready_fd, self._box._proc, timeout))
         if "stopped" not in item:
             return Shutdown(False)
         err = item["stopped"].get("error")
@@ -209,11 +207,3 @@ class AppServer:
 
     def __repr__(self) -> str:
         return f"AppServer({self.target.label}, {self.url})"
-
-
-def _parse(line: str) -> dict[str, Any]:
-    try:
-        item = json.loads(line) if line else {}
-    except ValueError:
-        return {}
-    return item if isinstance(item, dict) else {}

@@ -55,12 +55,18 @@ class Grading:
         return self._stack.enter_context(MockServer(**behaviour))
 
     def run_calls(
-        self, calls: list[Call], mock: MockServer, *, time_limit: float | None = None, hold_gc: bool = False
+        self,
+        calls: list[Call],
+        mock: MockServer,
+        *,
+        time_limit: float | None = None,
+        hold_gc: bool = False,
+        env: dict[str, str] | None = None,
     ) -> Outcome:
-        """Run the learner's file in the sandbox, making `calls`, pointed at `mock` by its environment
-        (`hold_gc`: no automatic garbage collection while the calls run, see `learner.run_calls`)."""
+        """Run the learner's file in the sandbox, making `calls`, pointed at `mock` by its environment (`env`
+        added to it; `hold_gc`: no automatic garbage collection while the calls run, see `learner.run_calls`)."""
         limit = time_limit or self.exercise.time_limit
-        return run_calls(self.path, calls, env=mock.env(), timeout=limit, hold_gc=hold_gc)
+        return run_calls(self.path, calls, env={**mock.env(), **(env or {})}, timeout=limit, hold_gc=hold_gc)
 
     def ran(self, outcome: Outcome, hints: dict[str, str] | None = None) -> bool:
         """The first check of a calls-based grader: did the learner's code run to the end?"""
@@ -68,21 +74,17 @@ class Grading:
 
     def serve_app(self, mock: MockServer, **options: Any) -> AppServer:
         """Serve the learner's app against `mock`; raises AppServerError (the learner's) if it cannot start."""
-        server = AppServer(self.path, env=mock.env(), startup_timeout=self.exercise.time_limit, **options)
-        self._stack.callback(server.close)
-        return server.start()
+        return self._app_server(mock, {}, **options).start()
 
     def launch_apps(self, mock: MockServer, count: int, env: dict[str, str], **options: Any) -> list[AppServer]:
         """Start `count` copies of the learner's app (as uvicorn's workers: one process each, `env` added to the
         mock's) without waiting: `wait_ready()` each later (AppServerError is the learner's); stopped at the end."""
-        servers = []
-        for _ in range(count):
-            server = AppServer(
-                self.path, env={**mock.env(), **env}, startup_timeout=self.exercise.time_limit, **options
-            )
-            self._stack.callback(server.close)
-            servers.append(server.launch())
-        return servers
+        return [self._app_server(mock, env, **options).launch() for _ in range(count)]
+
+    def _app_server(self, mock: MockServer, env: dict[str, str], **options: Any) -> AppServer:
+        server = AppServer(self.path, env={**mock.env(), **env}, startup_timeout=self.exercise.time_limit, **options)
+        self._stack.callback(server.close)
+        return server
 
 
 def grade(exercise: str, file: str | Path | None = None, *, record: bool = True) -> Verdict:

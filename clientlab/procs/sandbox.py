@@ -24,10 +24,9 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .output import read_bounded
-from .ready import read_first_line
+from .ready import parse_report, read_first_line
 
 MEMORY_LIMIT_BYTES = 8 * 1024**3
 """Address space a learner's process may map. Generous (threads and allocator arenas reserve much more
@@ -109,7 +108,7 @@ class Sandbox:
         self._proc.stdin.write((json.dumps(settings) + "\n").encode())
         self._proc.stdin.flush()
         line = read_first_line(self._proc.stdout.fileno(), self._proc, STARTUP_SECONDS)
-        item = _parse(line)
+        item = parse_report(line)
         if "started" not in item:
             self._kill()
             reason = item.get("finished", {}).get("error") or f"no answer from the supervisor ({line[:200]!r})"
@@ -195,7 +194,7 @@ class Sandbox:
                 return None
 
     def _finish(self, line: str) -> SandboxReport:
-        item = _parse(line).get("finished", {})
+        item = parse_report(line).get("finished", {})
         assert self._proc is not None
         with contextlib.suppress(subprocess.TimeoutExpired):
             self._proc.wait(timeout=GRACE_SECONDS)
@@ -229,11 +228,3 @@ class Sandbox:
                 if stream:
                     with contextlib.suppress(OSError):
                         stream.close()
-
-
-def _parse(line: str) -> dict[str, Any]:
-    try:
-        item = json.loads(line) if line else {}
-    except ValueError:
-        return {}
-    return item if isinstance(item, dict) else {}
